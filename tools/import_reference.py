@@ -24,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
+SUPPLEMENT = Path(__file__).resolve().parent / "reference-supplement.json"
 
 FACT_KEYS = (
     "present", "default", "reloadable", "nonempty", "exact", "size", "status",
@@ -273,6 +274,19 @@ def _key_order(entry: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
+def merge_supplement(reference: dict[str, Any], supplement: dict[str, Any]) -> None:
+    """Add the tables of tools/reference-supplement.json (facts the reference lacks)."""
+    for name, releases in supplement["components"].items():
+        tables = reference["components"][name]["releases"]
+        for release, table in releases.items():
+            merged = dict(tables.get(release, {"options": []}))
+            merged.update(table)
+            tables[release] = merged
+        order = reference["releases"]
+        reference["components"][name]["releases"] = dict(
+            sorted(tables.items(), key=lambda item: order.index(item[0])))
+
+
 def dump(schema: dict[str, Any]) -> str:
     """Indented JSON, but each history entry on one line so release changes read as a table."""
     compact: dict[str, str] = {}
@@ -299,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--component", action="append", help="only these components")
     args = parser.parse_args(argv)
     reference = json.loads(args.reference.read_text(encoding="utf-8"))
+    merge_supplement(reference, json.loads(SUPPLEMENT.read_text(encoding="utf-8")))
     meta = json.loads((SCHEMAS / "kopano.json").read_text(encoding="utf-8"))
     series_of = {r["facts_from"]: r["series"] for r in meta["releases"]}
     for name, component in reference["components"].items():

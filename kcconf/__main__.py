@@ -1,0 +1,5 @@
+"""``python -m kcconf``."""
+
+from .cli import main
+
+raise SystemExit(main())

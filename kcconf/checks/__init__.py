@@ -1,0 +1,45 @@
+"""The checks kcconf runs, one module per kind of finding.
+
+Each check is a function ``check(ctx) -> Iterable[Diagnostic]`` that reads the
+context and never changes it; ``ALL`` is the order in which they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..effective import Effective
+from ..loader import Loaded
+from ..schema import Component, Option
+
+
+@dataclass(slots=True)
+class Context:
+    loaded: Loaded
+    component: Component
+    series: str
+    effective: Effective
+    options: Mapping[str, Option]
+    """Every option of the schema, resolved at ``series`` (present or not)."""
+    environ: Mapping[str, str]
+    check_host: bool = False
+
+    @property
+    def python(self) -> bool:
+        return self.component.python
+
+    @property
+    def fragment(self) -> bool:
+        """A property map checked on its own: whole-configuration checks do not apply."""
+        return bool(self.loaded.assignments) and all(a.propmap for a in self.loaded.assignments)
+
+
+Check = Callable[[Context], Iterable[Diagnostic]]
+
+
+def all_checks() -> list[Check]:
+    from . import fileformat, host, names, rules, values
+
+    return [fileformat.check, names.check, values.check, rules.check, host.check]

@@ -1,0 +1,82 @@
+"""KC1xx: what the reader does to the file itself (encoding, comments, long lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, make
+from ..dialect import CXX_LINE_BUFFER, Document, Kind
+from . import Context
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for doc in ctx.loaded.documents:
+        yield from _document(ctx, doc)
+    yield from ctx.loaded.diagnostics
+
+
+def _document(ctx: Context, doc: Document) -> Iterator[Diagnostic]:
+    python = ctx.python
+    if doc.utf8_error is not None:
+        line, col = doc.utf8_error
+        if python:
+            yield make("KC101", doc.path, line, col,
+                       "bytes that are not UTF-8: the Python service fails to read this file"
+                       " and stops", "Save the file as UTF-8.", severity="error")
+        else:
+            yield make("KC101", doc.path, line, col,
+                       "bytes that are not UTF-8: the service passes them on unchanged,"
+                       " but names and paths with them rarely mean what was intended",
+                       "Save the file as UTF-8.")
+    if doc.bom:
+        yield make("KC102", doc.path, 1, 1,
+                   "the file starts with a byte order mark: the reader keeps it as part of"
+                   " the first line, so a first option becomes an unknown name and a first"
+                   " comment is no comment",
+                   "Save the file as UTF-8 without BOM.")
+    for entry in doc.entries:
+        if entry.note == "nul" and not python:
+            yield make("KC103", doc.path, entry.line, 1,
+                       "a NUL byte ends this line for the reader: the rest of the line is lost",
+                       "Remove the NUL byte.")
+        if entry.chunk == 1 and not python:
+            yield make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
+                       f"line longer than {CXX_LINE_BUFFER - 1} bytes: the reader cuts it and"
+                       " reads the rest as a new line",
+                       "Shorten the line; Kopano values keep at most 1023 bytes anyway.")
+        if entry.kind is Kind.OPTION and not python and entry.name and \
+                entry.name.startswith("#"):
+            yield make("KC105", doc.path, entry.line, entry.name_col,
+                       f"indented comment read as an option named '{entry.name}': only a # in"
+                       " the very first column starts a comment",
+                       "Move the # to the first column.", option=entry.name)
+        elif entry.kind is Kind.IGNORED:
+            yield from _ignored(ctx, doc, entry)
+
+
+def _ignored(ctx: Context, doc: Document, entry) -> Iterator[Diagnostic]:
+    text = entry.text.strip()
+    if entry.note == "empty-name":
+        yield make("KC107", doc.path, entry.line, 1,
+                   "nothing before '=': the reader ignores this line",
+                   "Write the option name before '='.")
+        return
+    if ctx.python and text.startswith("!"):
+        yield make("KC118", doc.path, entry.line, 1,
+                   f"'{text.split()[0]}': Python services know no directives and ignore this"
+                   " line", "Copy the settings into this file instead of including them.")
+        return
+    if not ctx.python and entry.text[:1] in (" ", "\t") and text.startswith("#"):
+        # An indented comment without '=' is dropped like any line without '='.
+        return
+    if text.startswith("[") and text.endswith("]"):
+        what = "section headers mean nothing to Kopano"
+    else:
+        what = "a line without '=' is ignored"
+    yield make("KC106", doc.path, entry.line, 1,
+               f"{what}: '{_short(text)}' has no effect",
+               "Write name = value, or make the line a comment with # in the first column.")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,131 @@
+"""KC2xx: option names: unknown, renamed, removed, not yet added, repeated."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from .. import schema
+from ..diagnostics import Diagnostic, make
+from ..loader import Assignment
+from . import Context
+
+STATUS_CODES = {
+    "obsolete": ("KC203", "is accepted but has no effect in {series}"),
+    "unused": ("KC204", "is no longer used in {series}: the service ignores it"),
+    "deprecated": ("KC205", "is deprecated in {series} and may be removed in a later release"),
+}
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for assignment in ctx.loaded.assignments:
+        yield from _name(ctx, assignment)
+    yield from _duplicates(ctx)
+
+
+def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
+    entry = a.entry
+    if a.name.startswith("#") and not ctx.python:
+        return  # reported as KC105 with a better message
+    option = ctx.options.get(a.name)
+    series = ctx.series
+    if option is None or not option.present:
+        if a.propmap:
+            return
+        yield _unknown(ctx, a)
+        return
+    if ctx.python and option.status == "ignored":
+        yield make("KC208", a.file, entry.line, entry.name_col,
+                   f"{a.name}: the service ignores this option", "Remove the line.",
+                   option=a.name)
+    if option.renamed_to is not None:
+        target = ctx.options.get(option.renamed_to)
+        if target is None or not target.present:
+            yield make("KC201", a.file, entry.line, entry.name_col,
+                       f"{a.name}: old name of {option.renamed_to}, which no longer exists in"
+                       f" {series}: the service reports an unknown option",
+                       _status_hint(ctx, option.renamed_to), option=a.name)
+            return
+        yield make("KC202", a.file, entry.line, entry.name_col,
+                   f"{a.name} is the old name of {option.renamed_to}",
+                   f"Write {option.renamed_to} instead.", option=a.name)
+    status = STATUS_CODES.get(option.status)
+    if status:
+        code, text = status
+        yield make(code, a.file, entry.line, entry.name_col,
+                   f"{a.name} {text.format(series=series)}",
+                   _status_hint(ctx, a.name), option=a.name)
+    if option.build:
+        yield make("KC210", a.file, entry.line, entry.name_col,
+                   f"{a.name} exists only when Kopano was built with {option.build} support",
+                   "Without that feature the service reports an unknown option.", option=a.name)
+
+
+def _status_hint(ctx: Context, name: str) -> str:
+    see = ctx.component.specs.get(name, {}).get("x-kc-see-also")
+    return f"Remove the line; see {', '.join(see)}." if see else "Remove the line."
+
+
+def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
+    entry = a.entry
+    severity = "warning" if ctx.python else "error"
+    consequence = ("the service warns and ignores it" if ctx.python else
+                   "the service reports an error and refuses to start")
+    releases = ctx.component.releases_of(a.name)
+    if releases:
+        span = _span(releases)
+        later = schema.series_key(releases[0]) > schema.series_key(ctx.series)
+        code = "KC206" if later else "KC207"
+        what = (f"is added in {releases[0]}" if later else f"was removed after {releases[-1]}")
+        return make(code, a.file, entry.line, entry.name_col,
+                    f"{a.name} {what}: unknown in {ctx.series}, {consequence}"
+                    f" (valid in {span})",
+                    "Choose the release you run with --release, or remove the line.",
+                    severity=severity, option=a.name)
+    hint = suggest(ctx, a.name)
+    return make("KC201", a.file, entry.line, entry.name_col,
+                f"unknown option {a.name!r}: {consequence}", hint, severity=severity,
+                option=a.name)
+
+
+def _span(releases: list[str]) -> str:
+    return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+
+
+def suggest(ctx: Context, name: str) -> str:
+    """Did-you-mean from this component, then the component the option belongs to."""
+    here = [n for n, o in ctx.options.items() if o.present]
+    close = difflib.get_close_matches(name, here, n=1, cutoff=0.75)
+    if close:
+        return f"Did you mean {close[0]}?"
+    lowered = {n.lower(): n for n in here}
+    if name.lower() in lowered:
+        return f"Did you mean {lowered[name.lower()]}? Option names are case-sensitive."
+    for other in schema.component_names():
+        if other == ctx.component.name:
+            continue
+        component = schema.load(other)
+        if name in component.specs and component.releases_of(name):
+            return f"{name} belongs in {component.file} (kopano-{other}), not here."
+    return "Check the spelling against the component's manual page."
+
+
+def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
+    for setting in ctx.effective.settings.values():
+        writes = setting.assignments
+        if len(writes) < 2:
+            continue
+        last = writes[-1]
+        for earlier in writes[:-1]:
+            same = earlier.name == last.name
+            what = f"{earlier.name} is set again" if same else \
+                f"{earlier.name} and {last.name} set the same option"
+            yield make("KC209", earlier.file, earlier.entry.line, earlier.entry.name_col,
+                       f"{what} at {_where(earlier, last)}; the later value wins",
+                       "Keep one assignment.", option=earlier.name)
+
+
+def _where(earlier: Assignment, last: Assignment) -> str:
+    if earlier.file == last.file:
+        return f"line {last.entry.line}"
+    return f"{last.file}:{last.entry.line}"

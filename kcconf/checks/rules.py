@@ -1,0 +1,165 @@
+"""KC4xx: the cross-option rules declared in each schema's ``x-kc-rules``.
+
+The rule language is small on purpose (see docs/schema-format.md): conditions on one
+option's value, compared the way the service reads it. The rules themselves are data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from typing import Any
+
+from .. import schema, values
+from ..diagnostics import Diagnostic, make
+from ..effective import reader_semantics
+from . import Context
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    if ctx.fragment:
+        return
+    here = schema.series_key(ctx.series)
+    for rule in ctx.component.rules:
+        if "since" in rule and here < schema.series_key(rule["since"]):
+            continue
+        if "until" in rule and here > schema.series_key(rule["until"]):
+            continue
+        conditions = rule.get("when", []) + rule["require"]
+        if not all(_exists(ctx, c["option"]) for c in conditions):
+            continue
+        if rule.get("host") and not ctx.check_host:
+            continue
+        if any(_is_host(c) for c in conditions) and not ctx.check_host:
+            continue
+        if not all(holds(ctx, c) for c in rule.get("when", [])):
+            continue
+        failed = [c for c in rule["require"] if not holds(ctx, c)]
+        if failed:
+            yield _diagnostic(ctx, rule, failed)
+
+
+def _exists(ctx: Context, name: str) -> bool:
+    option = ctx.options.get(name)
+    return option is not None and option.present
+
+
+def _is_host(condition: dict[str, Any]) -> bool:
+    return "path" in condition
+
+
+def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
+                ) -> Diagnostic:
+    # Point at the line that most likely needs changing: a failed option set in the
+    # file, else a triggering option set in the file, else the top of the file.
+    place = None
+    for condition in failed + rule.get("when", []):
+        setting = ctx.effective.settings.get(condition["option"])
+        if setting and setting.assignment:
+            place = setting.assignment
+            break
+    if place:
+        file, line, col = place.file, place.entry.line, place.entry.name_col
+    else:
+        file, line, col = ctx.loaded.root.path, 1, 1
+    return make("KC401", file, line, col, f"{rule['message']} [{rule['id']}]",
+                rule.get("hint", ""), severity=rule["severity"], option=failed[0]["option"])
+
+
+def holds(ctx: Context, c: dict[str, Any]) -> bool:
+    name = c["option"]
+    setting = ctx.effective.settings.get(name)
+    text = setting.value if setting else None
+    option = ctx.options[name]
+    if "is" in c:
+        return _is(ctx, c["is"], name, text)
+    if "in" in c or "not-in" in c:
+        words = c.get("in", c.get("not-in"))
+        probe = (text or "")
+        if c.get("ignore-case"):
+            probe, words = probe.lower(), [w.lower() for w in words]
+        return (probe in words) == ("in" in c)
+    if "matches" in c:
+        return re.search(c["matches"], text or "") is not None
+    if "not-matches" in c:
+        return re.search(c["not-matches"], text or "") is None
+    for op in ("<=", "<", ">=", ">"):
+        if op in c:
+            left = number(ctx, name, text)
+            right_name = c[op]
+            right_setting = ctx.effective.settings.get(right_name)
+            right = number(ctx, right_name, right_setting.value if right_setting else None)
+            if left is None or right is None:
+                return True
+            return {"<": left < right, "<=": left <= right, ">": left > right,
+                    ">=": left >= right}[op]
+    if "path" in c:
+        return _path(c["path"], text or "", option)
+    return True
+
+
+def _is(ctx: Context, test: str, name: str, text: str | None) -> bool:
+    if test == "set":
+        return ctx.effective.is_set(name)
+    if test == "unset":
+        return not ctx.effective.is_set(name)
+    if test == "empty":
+        return not text
+    if test == "nonempty":
+        return bool(text)
+    if test in ("true", "false"):
+        truth = boolean(ctx, text or "")
+        return truth is (test == "true")
+    if test in ("zero", "nonzero"):
+        n = number(ctx, name, text)
+        return (n == 0) == (test == "zero") if n is not None else test == "zero"
+    return True
+
+
+def boolean(ctx: Context, text: str) -> bool | None:
+    if ctx.python:
+        return values.python_bool(text)
+    case_insensitive, _ = reader_semantics(ctx.series)
+    return values.cxx_bool(text, case_insensitive)
+
+
+def number(ctx: Context, name: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    option = ctx.options[name]
+    if ctx.python:
+        if option.py_type == "size":
+            return values.python_size(text)
+        return values.python_int(text, option.py_base)
+    if option.size:
+        # Effective SIZE values are already converted to bytes, unless from $VAR.
+        _, humansize = reader_semantics(ctx.series)
+        return values.cxx_size(text, humansize).value
+    base = option.spec.get("x-kc-int-base", 10)
+    return values.strtol(text, base).value if base != 10 else values.atoi(text).value
+
+
+def _path(test: str, text: str, option) -> bool:
+    if not text:
+        return True
+    try:
+        info = os.stat(text)
+    except OSError:
+        return False
+    if test == "exists":
+        return True
+    if test == "file":
+        return stat.S_ISREG(info.st_mode)
+    if test == "directory":
+        return stat.S_ISDIR(info.st_mode)
+    if test == "executable":
+        return stat.S_ISREG(info.st_mode) and os.access(text, os.X_OK)
+    if test == "readable":
+        return os.access(text, os.R_OK)
+    if test == "writable-directory":
+        return stat.S_ISDIR(info.st_mode) and os.access(text, os.W_OK)
+    if test == "not-world-readable":
+        return not info.st_mode & stat.S_IROTH
+    return True

@@ -1,0 +1,310 @@
+"""KC3xx: values, judged the way the service will read them.
+
+The message says what the service does with the text (reads ``off`` as true, ``512b``
+as 0, ``010`` as 8), because that is what an administrator needs to know. Values of
+secret options never appear in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .. import values
+from ..diagnostics import Diagnostic, make
+from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
+from ..loader import Assignment
+from ..schema import Option
+from . import Context
+
+TRUE_WORDS = {"yes", "true", "1", "on", "enabled", "enable", "y"}
+FALSE_LOOKING = {"off", "disabled", "disable", "none", "n", "never", "nein", "non", "nope",
+                 "null", "nil", "-", "", "0.0", "inactive"}
+INLINE_COMMENT = re.compile(r"\s[#;]")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+LISTEN_ITEM = re.compile(
+    r"^(?:unix:/\S*|(?:\*|\[[0-9A-Fa-f:.]*\]|[^\s\[\]%:]*)(?:%[\w.-]+)?:(\d{1,5}))$")
+SOCKET = re.compile(r"^(?:file://\S+|https?://\S+|default:)$")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S*$")
+HEX = re.compile(r"^(?:0[xX])?[0-9A-Fa-f]+$")
+
+
+def shown(option: Option, text: str) -> str:
+    """A value fit for a message: secrets are never shown."""
+    if option.secret:
+        return "***"
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for assignment in ctx.loaded.assignments:
+        name = canonical_name(ctx.options, assignment.name) if not ctx.python else (
+            assignment.name if assignment.name in ctx.options and
+            ctx.options[assignment.name].present else None)
+        if name is None:
+            continue
+        option = ctx.options[name]
+        if option.status in ("ignored",):
+            continue
+        yield from _assignment(ctx, assignment, option)
+    yield from _final(ctx)
+
+
+def _final(ctx: Context) -> Iterator[Diagnostic]:
+    """Checks Kopano makes after loading, on the value that won."""
+    if ctx.python or ctx.fragment:
+        return
+    root = ctx.loaded.root.path
+    for setting in ctx.effective.settings.values():
+        option = setting.option
+        if option is None or not option.nonempty or setting.value not in ("", None):
+            continue
+        a = setting.assignment
+        file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (root, 1, 1)
+        origin = "" if a else " (its built-in default is empty)"
+        yield make("KC311", file, line, col,
+                   f"{setting.name} must not be empty{origin}: the service refuses to start",
+                   f"Give {setting.name} a value, or remove the line to keep the default"
+                   f" {option.default!r}." if option.default else f"Give {setting.name} a value.",
+                   option=setting.name)
+
+
+def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
+    entry = a.entry
+    text = a.value
+    where = (a.file, entry.line, entry.value_col)
+
+    def diag(code: str, message: str, hint: str = "", severity: str | None = None) -> Diagnostic:
+        return make(code, *where, f"{option.name}: {message}", hint, severity=severity,
+                    option=a.name)
+
+    if not ctx.python:
+        if len(text.encode("utf-8", errors="surrogateescape")) > CXX_VALUE_LIMIT:
+            yield diag("KC312", f"value is longer than {CXX_VALUE_LIMIT} bytes: the service"
+                       " keeps only the first 1023", "Shorten the value.")
+        if text.startswith("$"):
+            if option.exact:
+                if ENV_NAME.match(text[1:]):
+                    yield diag("KC314", "this option is never taken from the environment:"
+                               " the value is used literally, '$' included",
+                               "Write the value itself.", )
+            else:
+                found = ctx.environ.get(text[1:])
+                if found is None:
+                    yield diag("KC313", f"{text} is not set in the environment: the service"
+                               " keeps the text itself as the value",
+                               f"Set {text[1:]} for the service, or write the value.")
+                    return
+                text = found
+    comment = INLINE_COMMENT.search(text)
+    if comment and text[comment.start() + 1] == "#":
+        yield diag("KC303", f"the value includes {text[comment.start() + 1:]!r}:"
+                   " Kopano has no comments after a value" if not option.secret else
+                   "the value includes a '#' comment: Kopano has no comments after a value",
+                   "Put the comment on its own line, starting with #.")
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        yield diag("KC316", "the quotes are part of the value: Kopano does not remove them",
+                   "Write the value without quotes.")
+    if ctx.python:
+        yield from _python(ctx, option, text, diag)
+    else:
+        yield from _cxx(ctx, option, text, diag, bool(comment))
+
+
+def _python(ctx: Context, option: Option, text: str, diag) -> Iterator[Diagnostic]:
+    kind = option.py_type
+    items = text.split() if option.py_multiple else [text]
+    if kind == "boolean":
+        if values.python_bool(text) is None:
+            yield diag("KC301", f"{shown(option, text)} is not accepted: the service stops at"
+                       " start-up", "Write exactly one of yes, no, true, false, 1, 0"
+                       " (lower case).")
+        return
+    if kind == "integer":
+        numbers = []
+        for item in items:
+            number = values.python_int(item, option.py_base)
+            if number is None:
+                yield diag("KC317", f"{shown(option, item)} is not a whole number"
+                           f"{' in base 16' if option.py_base == 16 else ''}: the service"
+                           " stops at start-up", "Write a whole number.")
+                return
+            numbers.append(number)
+        if option.py_options is not None and any(str(n) not in option.py_options for n in numbers):
+            yield diag("KC310", f"{shown(option, text)} is not one of"
+                       f" {', '.join(option.py_options)}: the service stops at start-up")
+            return
+        for number in numbers:
+            yield from _range(option, number, diag)
+        return
+    if kind == "size":
+        number = values.python_size(text)
+        if number is None:
+            yield diag("KC308", f"{shown(option, text)} is not a size: the service stops at"
+                       " start-up", "Write a number with an optional unit: 512, 64k, 16mb,"
+                       " 2gib.")
+            return
+        yield from _range(option, number, diag)
+        return
+    if option.py_options is not None:
+        bad = [i for i in items if i not in option.py_options]
+        if bad:
+            yield diag("KC310", f"{shown(option, bad[0])} is not one of"
+                       f" {', '.join(option.py_options)} (compared exactly): the service stops"
+                       " at start-up", "Use one of the listed words, in lower case.")
+        return
+    yield from _shape(option, text, diag)
+
+
+def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
+         ) -> Iterator[Diagnostic]:
+    case_insensitive_bool, humansize = reader_semantics(ctx.series)
+    kind = option.type
+    if option.size:
+        yield from _size(option, text, humansize, diag)
+        return
+    if kind == "boolean":
+        yield from _bool(option, text, case_insensitive_bool, diag, has_comment)
+        return
+    if kind in ("integer", "duration", "loglevel"):
+        yield from _integer(option, text, diag, has_comment)
+        return
+    if kind == "enum":
+        yield from _enum(option, text, diag)
+        return
+    yield from _shape(option, text, diag)
+
+
+def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Iterator[Diagnostic]:
+    if not values.cxx_bool(text, ci):
+        return
+    low = text.lower()
+    if low in values.CXX_FALSE_WORDS:
+        yield diag("KC302", f"{text!r} is read as TRUE in this release: the comparison is"
+                   " case-sensitive before 10.0", f"Write {low}.")
+        return
+    if has_comment:
+        word = text.split()[0].lower() if text.split() else ""
+        if word in values.CXX_FALSE_WORDS or word in FALSE_LOOKING:
+            yield diag("KC302", f"{text!r} is read as TRUE: the comment is part of the value",
+                       f"Write just {word if word in values.CXX_FALSE_WORDS else 'no'}.")
+        return
+    bare = low.strip("\"'")
+    if bare in FALSE_LOOKING or bare in values.CXX_FALSE_WORDS:
+        yield diag("KC302", f"{text!r} is read as TRUE: only no, false and 0 mean false",
+                   "Write no.")
+        return
+    if low not in TRUE_WORDS:
+        yield diag("KC301", f"{text!r} is not a boolean word: the service reads it as true",
+                   "Write yes or no.", severity="warning")
+
+
+def _integer(option: Option, text: str, diag, has_comment: bool) -> Iterator[Diagnostic]:
+    base = option.spec.get("x-kc-int-base", 10)
+    number = values.strtol(text, base) if base != 10 else values.atoi(text)
+    if not number.found:
+        yield diag("KC304", f"{text!r} is not a number: the service reads 0",
+                   "Write a whole number.")
+        yield from _range(option, 0, diag)
+        return
+    rest = text[number.end:].strip()
+    if rest and not has_comment:
+        yield diag("KC306", f"{text!r} is read as {number.value}: the text after the number"
+                   " is ignored", f"Write {number.value}.")
+    if base == 0 and re.match(r"^[+-]?0[0-9]", text.strip()):
+        yield diag("KC307", f"{text!r} starts with 0, so the service reads it as octal:"
+                   f" {number.value}", f"Write {number.value} without the leading zero, or"
+                   f" {text.strip().lstrip('+-0') or '0'} if you meant decimal.")
+    yield from _range(option, number.value, diag)
+
+
+def _range(option: Option, number: int, diag) -> Iterator[Diagnostic]:
+    low = option.spec.get("minimum")
+    high = option.spec.get("maximum")
+    if (low is not None and number < low) or (high is not None and number > high):
+        span = f"{_num(low)}..{_num(high)}" if low is not None and high is not None else (
+            f"at least {_num(low)}" if low is not None else f"at most {_num(high)}")
+        unit = option.spec.get("x-kc-unit")
+        yield diag("KC305", f"{number} is outside {span}{' ' + unit if unit else ''}",
+                   f"Choose a value in {span}.")
+
+
+def _num(value: float | None) -> str:
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
+def _size(option: Option, text: str, humansize: bool, diag) -> Iterator[Diagnostic]:
+    reading = values.cxx_size(text, humansize)
+    if not reading.accepted:
+        yield diag("KC308", f"{text!r} is not a size: the service reports an error and keeps"
+                   f" the previous value ({option.default!r} by default)",
+                   "Write a number with an optional k, m or g multiplier, like 64M.")
+        return
+    if not reading.suffix_known:
+        if humansize:
+            yield diag("KC309", f"{text!r}: the suffix {reading.suffix!r} is unknown, so the"
+                       " service reads 0", "Use K, M, G or T (powers of 1024), or no suffix.")
+        else:
+            yield diag("KC309", f"{text!r}: the suffix {reading.suffix!r} is ignored in this"
+                       f" release, so the service reads {reading.value}",
+                       "Use k, m or g (powers of 1024), or no suffix.", severity="warning")
+    yield from _range(option, reading.value, diag)
+
+
+def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
+    choices = option.spec.get("enum") or []
+    if not choices:
+        return
+    insensitive = option.spec.get("x-kc-case-insensitive", False)
+    probe = text.lower() if insensitive else text
+    accepted = [c.lower() for c in choices] if insensitive else choices
+    if probe not in accepted:
+        close = [c for c in choices if c.lower() == text.lower()]
+        hint = (f"Write {close[0]}: the comparison is case-sensitive." if close else
+                f"Use one of: {', '.join(choices)}.")
+        yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}", hint)
+
+
+def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
+    """Form checks for structured strings: warnings, since the service may still cope."""
+    kind = option.type
+    if text == "" or option.secret:
+        return
+    if kind == "list":
+        allowed = option.spec.get("x-kc-items")
+        if allowed:
+            separator = option.spec.get("x-kc-separator")
+            items = [i.strip() for i in (text.split(separator) if separator else text.split())]
+            insensitive = option.spec.get("x-kc-case-insensitive", False)
+            pool = {a.lower() for a in allowed} if insensitive else set(allowed)
+            for item in items:
+                if item and (item.lower() if insensitive else item) not in pool:
+                    yield diag("KC310", f"{item!r} is not one of {', '.join(allowed)}",
+                               "Remove or correct the item.")
+        return
+    if kind == "listen":
+        for item in text.split():
+            match = LISTEN_ITEM.match(item)
+            if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
+                yield diag("KC315", f"{item!r} is not a listen address",
+                           "Write host:port, *:port, [::1]:port, *%iface:port or unix:/path.")
+        return
+    forms = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
+                        " or default:"),
+             "url": (URL, "a URL with a scheme, like ldap://host:389"),
+             "hex": (HEX, "hexadecimal digits"),
+             "email": (re.compile(r"^[^@\s]+@[^@\s]+$"), "an address like name@example.com")}
+    if kind in forms:
+        pattern, what = forms[kind]
+        if not pattern.match(text):
+            yield diag("KC315", f"{text!r} does not look like {what.split(',')[0]}",
+                       f"Expected {what}.")
+        return
+    if kind == "ldap-filter" and (not text.startswith("(") or text.count("(") != text.count(")")):
+        yield diag("KC315", f"{text!r} is not an LDAP filter in balanced parentheses",
+                   "Write a filter like (objectClass=person).")
+        return
+    pattern = option.spec.get("pattern")
+    if pattern and not re.search(pattern, text):
+        yield diag("KC315", f"{shown(option, text)} does not have the expected form",
+                   option.spec.get("title", ""))

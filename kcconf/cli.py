@@ -1,0 +1,134 @@
+"""The ``kcconf`` command: parse arguments, call the library, print, set the exit status.
+
+Exit status: 0 clean, 1 findings at the failing level, 2 usage or input errors. Every
+error is one line on standard error naming the file; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how kcconf was called or with an input: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_TROUBLE)
+
+
+def use_colour(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kcconf",
+        description="Validate, compare and document Kopano Core configuration files.",
+        epilog="Exit status: 0 clean, 1 findings, 2 usage or input error."
+               " See 'kcconf COMMAND --help' and man kcconf(1).")
+    parser.add_argument("--version", action="version", version=f"kcconf {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def release_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--release", "-r", metavar="X.Y",
+                       help="Kopano release the file is for (8.0 to 11.0; default: newest)")
+
+    def component_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--component", "-c", metavar="NAME",
+                       help="component of the file (server, spooler, ldap, ...);"
+                            " default: from the file name")
+
+    p = commands.add_parser("validate", help="check config files as the service will read them",
+                            description="Check Kopano config files the way the service reads"
+                                        " them, following !include, and report what it will"
+                                        " reject or misread.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="config file ('-' for stdin)")
+    component_arg(p)
+    release_arg(p)
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--check-host", action="store_true",
+                   help="also check paths and file permissions on this machine")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="file name to report (and pick the component by) for '-'")
+    p.set_defaults(run=_lazy("validate"))
+
+    p = commands.add_parser("show", help="print the effective settings after includes and defaults",
+                            description="Print the settings the service ends up with, after"
+                                        " !include, $VARIABLE values and built-in defaults."
+                                        " Defaults are printed as '# name = value', like"
+                                        " kopano-server --dump-config.")
+    p.add_argument("file", metavar="FILE")
+    component_arg(p)
+    release_arg(p)
+    p.add_argument("--non-default", "-n", action="store_true",
+                   help="only settings whose value differs from the built-in default")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--origin", action="store_true", help="name the file and line of each value")
+    p.set_defaults(run=_lazy("show"))
+    return parser
+
+
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    """Import a command's module only when it runs: keeps start-up fast."""
+
+    def run(args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        module = import_module(f"kcconf.commands.{name}")
+        return module.run(args)
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_TROUBLE
+    try:
+        return args.run(args)
+    except UsageError as err:
+        sys.stderr.write(f"kcconf: {err}\n")
+        return EXIT_TROUBLE
+    except KeyboardInterrupt:
+        sys.stderr.write("kcconf: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # Output piped into head(1) and closed early: not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+        from .schema import SchemaError
+
+        if isinstance(err, SchemaError):
+            sys.stderr.write(f"kcconf: {err}\n")
+        else:
+            sys.stderr.write(f"kcconf: internal error: {type(err).__name__}: {err}"
+                             " (please report this)\n")
+        if os.environ.get("KCCONF_DEBUG"):
+            raise
+        return EXIT_TROUBLE

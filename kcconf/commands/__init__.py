@@ -1,0 +1,21 @@
+"""One module per command; each exposes ``run(args) -> exit status``."""
+
+from __future__ import annotations
+
+import sys
+
+from ..cli import UsageError
+
+
+def read_input(path: str, stdin_name: str | None = None) -> tuple[str, bytes | None]:
+    """The name to report and, for '-', the bytes of standard input."""
+    if path != "-":
+        return path, None
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("'-' reads the config from standard input, but none is piped in")
+    from ..loader import MAX_FILE_SIZE
+
+    data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:
+        raise UsageError("<stdin>: too large for a Kopano config file")
+    return stdin_name or "<stdin>", data

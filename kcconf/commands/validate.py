@@ -1,0 +1,51 @@
+"""``kcconf validate``: diagnostics for config files, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import report
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, use_colour
+from ..loader import InputError
+from ..schema import ReleaseError, resolve_release
+from ..validate import ComponentError, run as validate_one
+from . import read_input
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        resolve_release(args.release)
+    except ReleaseError as err:
+        raise UsageError(str(err)) from None
+    colour = use_colour(args.color, sys.stdout)
+    failing = {"error", "warning"} if args.strict else {"error"}
+    trouble = False
+    all_diagnostics = []
+    json_files = []
+    checked = 0
+    for path in args.files:
+        try:
+            name, data = read_input(path, args.stdin_filename)
+            result = validate_one(name, args.component, args.release, data=data,
+                                  check_host=args.check_host)
+        except (InputError, ComponentError) as err:
+            sys.stderr.write(f"kcconf: {err}\n")
+            trouble = True
+            continue
+        checked += 1
+        all_diagnostics.extend(result.diagnostics)
+        if args.format == "json":
+            json_files.append({"file": result.path, "component": result.component.name,
+                               "release": result.series,
+                               "diagnostics": [d.to_dict() for d in result.diagnostics]})
+        else:
+            report.write_text(sys.stdout, result.diagnostics, colour, hints=not args.no_hints)
+    counts = report.count(all_diagnostics)
+    if args.format == "json":
+        report.write_json(sys.stdout, json_files, counts)
+    elif not args.quiet:
+        sys.stdout.write(report.summary(counts, checked) + "\n")
+    if trouble:
+        return EXIT_TROUBLE
+    return EXIT_FINDINGS if any(d.severity in failing for d in all_diagnostics) else EXIT_OK

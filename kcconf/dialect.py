@@ -1,0 +1,235 @@
+"""The Kopano configuration file format, and nothing about options.
+
+Two readers exist in Kopano and they disagree on details, so this module splits a
+file the way each of them does:
+
+* ``CXX`` is ECConfigImpl (kopano-server, -spooler, -dagent, -gateway, -ical, -monitor,
+  the user plugins, admin, archiver, statsd). It works on bytes: ``fgets`` into a
+  4096-byte buffer (a longer physical line is read as several lines), a NUL byte ends
+  the line, a comment needs ``#`` as the very first byte, a ``!`` at byte 0 starts a
+  directive, the first ``=`` splits name from value, and both are trimmed of space,
+  tab, CR and LF only.
+* ``PYTHON`` is ``kopano.Config`` (kopano-search, -spamd, -backup, -autorespond). It
+  decodes the file as UTF-8 text with universal newlines, strips each line of all
+  white space before the ``#`` test, and knows no directives.
+
+The result keeps every byte of the file (``Document.data``) plus the physical lines, so
+an editor can write the file back unchanged except for the lines it edits.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+CXX_LINE_BUFFER = 4096
+"""fgets buffer size in ECConfigImpl: a line holds at most 4095 bytes."""
+
+CXX_TRIM = b" \t\r\n"
+"""The only characters ECConfigImpl trims from names and values."""
+
+
+class Flavour(enum.Enum):
+    """Which of Kopano's two readers a file is meant for."""
+
+    CXX = "c++"
+    PYTHON = "python"
+
+
+class Kind(enum.Enum):
+    BLANK = "blank"
+    COMMENT = "comment"
+    DIRECTIVE = "directive"
+    OPTION = "option"
+    IGNORED = "ignored"
+    """Text the reader skips without a word: no ``=`` in it, or an empty name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line as the reader sees it, with 1-based positions in the physical file."""
+
+    kind: Kind
+    line: int
+    text: str
+    """The line's text as the reader sees it (after the NUL cut), without its ending."""
+    name: str | None = None
+    value: str | None = None
+    name_col: int = 1
+    value_col: int = 1
+    directive: str | None = None
+    argument: str | None = None
+    chunk: int = 0
+    """0 for the start of a physical line; n for the n-th 4095-byte continuation."""
+    raw_name: bytes | None = None
+    raw_value: bytes | None = None
+    note: str | None = None
+    """A fact about how the reader treated this line (``nul``, ``no-newline``...)."""
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: its exact bytes, physical lines and the reader's entries."""
+
+    path: str
+    data: bytes
+    flavour: Flavour
+    lines: list[bytes] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    bom: bool = False
+    utf8_error: tuple[int, int] | None = None
+    """(line, column) of the first byte sequence that is not UTF-8."""
+    crlf: bool = False
+    final_newline: bool = True
+
+    def to_bytes(self) -> bytes:
+        return b"".join(self.lines)
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text without losing any byte: invalid UTF-8 maps to surrogates."""
+    return raw.decode("utf-8", errors="surrogateescape")
+
+
+def split_physical_lines(data: bytes) -> list[bytes]:
+    """Lines with their endings; only LF ends a line (as for fgets)."""
+    if not data:
+        return []
+    parts = data.split(b"\n")
+    lines = [p + b"\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX) -> Document:
+    """Split a file into entries the way the chosen Kopano reader does."""
+    doc = Document(path=path, data=data, flavour=flavour)
+    doc.lines = split_physical_lines(data)
+    doc.bom = data.startswith(b"\xef\xbb\xbf")
+    doc.crlf = b"\r\n" in data
+    doc.final_newline = not data or data.endswith(b"\n")
+    doc.utf8_error = _first_utf8_error(data)
+    if flavour is Flavour.CXX:
+        doc.entries = list(_cxx_entries(doc.lines))
+    else:
+        doc.entries = list(_python_entries(data))
+    return doc
+
+
+def _first_utf8_error(data: bytes) -> tuple[int, int] | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        col = len(decode(before[before.rfind(b"\n") + 1 :])) + 1
+        return line, col
+    return None
+
+
+def _col(prefix: bytes) -> int:
+    """1-based column of the character after ``prefix`` (counted in characters)."""
+    return len(decode(prefix)) + 1
+
+
+def _cxx_entries(lines: list[bytes]):
+    for number, physical in enumerate(lines, start=1):
+        limit = CXX_LINE_BUFFER - 1
+        chunks = [physical[i : i + limit] for i in range(0, len(physical), limit)] or [b""]
+        offset = 0
+        for index, chunk in enumerate(chunks):
+            char_base = len(decode(physical[:offset])) if offset else 0
+            yield _cxx_entry(chunk, number, index, char_base,
+                             no_newline=not physical.endswith(b"\n") and index == len(chunks) - 1)
+            offset += len(chunk)
+
+
+def _cxx_entry(chunk: bytes, number: int, index: int, char_base: int,
+               no_newline: bool) -> Entry:
+    note = None
+    if b"\0" in chunk:
+        chunk = chunk[: chunk.index(b"\0")]
+        note = "nul"
+    text = decode(chunk.rstrip(b"\n"))
+
+    def col_at(pos: int) -> int:
+        return char_base + _col(chunk[:pos])
+
+    if not chunk:
+        return Entry(Kind.BLANK, number, text, chunk=index, note=note)
+    if chunk[:1] == b"#":
+        return Entry(Kind.COMMENT, number, text, chunk=index, note=note)
+    if chunk[:1] == b"!":
+        return _cxx_directive(chunk, number, index, text, note, no_newline)
+    eq = chunk.find(b"=")
+    if eq < 0:
+        kind = Kind.BLANK if not chunk.strip(CXX_TRIM) else Kind.IGNORED
+        return Entry(kind, number, text, chunk=index, note=note)
+    raw_name = chunk[:eq].strip(CXX_TRIM)
+    raw_value = chunk[eq + 1 :].strip(CXX_TRIM)
+    if not raw_name:
+        return Entry(Kind.IGNORED, number, text, chunk=index, note=note or "empty-name")
+    name_pos = len(chunk[:eq]) - len(chunk[:eq].lstrip(CXX_TRIM))
+    after = chunk[eq + 1 :]
+    value_pos = eq + 1 + len(after) - len(after.lstrip(CXX_TRIM))
+    return Entry(
+        Kind.OPTION, number, text,
+        name=decode(raw_name), value=decode(raw_value),
+        name_col=col_at(name_pos), value_col=col_at(value_pos),
+        chunk=index, raw_name=raw_name, raw_value=raw_value, note=note,
+    )
+
+
+def _cxx_directive(chunk: bytes, number: int, index: int, text: str, note: str | None,
+                   no_newline: bool) -> Entry:
+    # The name runs from byte 1 to the first space or tab; with neither, it is the rest of
+    # the line including its newline, so a bare "!include" is a directive named
+    # "include\n" that no table knows.
+    cut = [p for p in (chunk.find(b" ", 1), chunk.find(b"\t", 1)) if p >= 0]
+    if cut:
+        pos = min(cut)
+        name = decode(chunk[1:pos])
+        argument = decode(chunk[pos:].strip(CXX_TRIM))
+    else:
+        name = decode(chunk[1:])
+        argument = None
+        if no_newline:
+            note = "no-argument-at-eof"
+    return Entry(Kind.DIRECTIVE, number, text, directive=name, argument=argument,
+                 chunk=index, note=note)
+
+
+def _python_entries(data: bytes):
+    """kopano.Config: text mode (UTF-8, universal newlines), ``str.strip`` everything."""
+    text = decode(data)
+    # Universal newlines: CRLF, lone CR and LF all end a line. Physical line numbers
+    # for positions still follow LF, which is what editors show; a lone CR is rare.
+    parts = text.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    number = 0
+    for physical in parts:
+        number += 1
+        if physical.endswith("\r"):
+            physical = physical[:-1]
+        for piece in physical.split("\r"):
+            yield _python_entry(piece, number)
+
+
+def _python_entry(piece: str, number: int) -> Entry:
+    stripped = piece.strip()
+    if not stripped:
+        return Entry(Kind.BLANK, number, piece)
+    if stripped.startswith("#"):
+        return Entry(Kind.COMMENT, number, piece)
+    eq = stripped.find("=")
+    if eq < 0:
+        return Entry(Kind.IGNORED, number, piece)
+    lead = len(piece) - len(piece.lstrip())
+    name = stripped[:eq].strip()
+    value = stripped[eq + 1 :].strip()
+    after = stripped[eq + 1 :]
+    value_col = lead + eq + 1 + (len(after) - len(after.lstrip())) + 1
+    return Entry(Kind.OPTION, number, piece, name=name, value=value,
+                 name_col=lead + 1, value_col=value_col)

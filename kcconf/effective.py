@@ -1,0 +1,160 @@
+"""From assignments to the settings a service ends up with.
+
+Applies what Kopano's readers do after splitting a line: alias names map to their new
+names, ``$VARIABLE`` values are taken from the environment (C++ services, not for
+EXACT options), SIZE values are checked and converted, values are cut to 1023 bytes,
+and the last assignment wins. Options never assigned keep their built-in default.
+The diagnostics made here are the reader's own complaints about names; value meaning
+is checked elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import values
+from .diagnostics import Diagnostic
+from .loader import Assignment, Loaded
+from .schema import Component, Option, kopano, series_key
+
+CXX_VALUE_LIMIT = 1023
+"""ECConfigImpl keeps at most this many bytes of a value."""
+CXX_NAME_LIMIT = 255
+"""ECConfigImpl's setting key is a 256-byte buffer."""
+
+
+@dataclass(slots=True)
+class Setting:
+    name: str
+    value: str | None
+    """What the service stores (after $VAR, SIZE conversion and truncation)."""
+    written: str | None = None
+    """The text after '=' as written, for messages (None for defaults)."""
+    source: str = "default"
+    """default, file, env or propmap."""
+    assignment: Assignment | None = None
+    option: Option | None = None
+    assignments: list[Assignment] = field(default_factory=list)
+    """Every assignment to this setting, in order (the last one won)."""
+
+
+@dataclass(slots=True)
+class Effective:
+    component: Component
+    series: str
+    settings: dict[str, Setting]
+    unknown: list[Assignment] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def value(self, name: str) -> str | None:
+        setting = self.settings.get(name)
+        return setting.value if setting else None
+
+    def is_set(self, name: str) -> bool:
+        setting = self.settings.get(name)
+        return bool(setting and setting.assignment is not None)
+
+
+def reader_semantics(series: str) -> tuple[bool, bool]:
+    """(booleans compare case-insensitively, sizes use humansize) for a release series."""
+    changes = kopano()["reader_changes"]
+    here = series_key(series)
+    return (here >= series_key(changes["boolean_case_insensitive_since"]),
+            here >= series_key(changes["humansize_since"]))
+
+
+def cut_value(text: str) -> str:
+    raw = text.encode("utf-8", errors="surrogateescape")
+    if len(raw) <= CXX_VALUE_LIMIT:
+        return text
+    return raw[:CXX_VALUE_LIMIT].decode("utf-8", errors="surrogateescape")
+
+
+def cxx_name(name: str) -> str:
+    raw = name.encode("utf-8", errors="surrogateescape")
+    if len(raw) <= CXX_NAME_LIMIT:
+        return name
+    return raw[:CXX_NAME_LIMIT].decode("utf-8", errors="surrogateescape")
+
+
+def build(loaded: Loaded, component: Component, series: str,
+          environ: Mapping[str, str] | None = None) -> Effective:
+    options = component.at(series)
+    settings: dict[str, Setting] = {}
+    for name, option in options.items():
+        if option.present and option.renamed_to is None:
+            settings[name] = Setting(name, option.default, option=option)
+    result = Effective(component, series, settings)
+    env = environ if environ is not None else {}
+    _, humansize = reader_semantics(series)
+    for assignment in loaded.assignments:
+        if component.python:
+            _apply_python(result, options, assignment)
+        else:
+            _apply_cxx(result, options, assignment, env, humansize)
+    return result
+
+
+def canonical_name(options: Mapping[str, Option], name: str) -> str | None:
+    """The name a value is stored under, or None if the reader does not know it."""
+    option = options.get(name)
+    if option is None or not option.present:
+        return None
+    if option.renamed_to is not None:
+        target = options.get(option.renamed_to)
+        if target is None or not target.present:
+            return None
+        return option.renamed_to
+    return name
+
+
+def _apply_cxx(result: Effective, options: Mapping[str, Option], assignment: Assignment,
+               env: Mapping[str, str], humansize: bool) -> None:
+    name = canonical_name(options, cxx_name(assignment.name))
+    if name is None:
+        if assignment.propmap:
+            # !propmap files may add names of their own (LOADSETTING_UNKNOWN).
+            setting = result.settings.setdefault(assignment.name, Setting(assignment.name, None))
+            _store(setting, assignment, cut_value(assignment.value), "propmap")
+        else:
+            result.unknown.append(assignment)
+        return
+    setting = result.settings[name]
+    option = setting.option
+    assert option is not None
+    value = assignment.value
+    source = "file"
+    if value.startswith("$") and not option.exact:
+        found = env.get(value[1:])
+        if found is not None:
+            value, source = found, "env"
+    if option.size:
+        if not values.strtoul(value).found:
+            # Kopano rejects the value and the previous one stays; still record the attempt.
+            setting.assignments.append(assignment)
+            return
+        if source != "env":
+            value = str(values.cxx_size(value, humansize).value)
+    _store(setting, assignment, cut_value(value), source)
+
+
+def _apply_python(result: Effective, options: Mapping[str, Option],
+                  assignment: Assignment) -> None:
+    option = options.get(assignment.name)
+    if option is None or not option.present:
+        result.unknown.append(assignment)
+        return
+    setting = result.settings[assignment.name]
+    value: str | None = assignment.value
+    if option.py_type == "ignore":
+        value = None
+    _store(setting, assignment, value, "file")
+
+
+def _store(setting: Setting, assignment: Assignment, value: str | None, source: str) -> None:
+    setting.value = value
+    setting.written = assignment.value
+    setting.source = source
+    setting.assignment = assignment
+    setting.assignments.append(assignment)

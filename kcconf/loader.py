@@ -1,0 +1,208 @@
+"""Read a configuration file and the files it includes, as ECConfigImpl does.
+
+The loader knows files and directives, not options: it yields every assignment in
+the order the service applies them, with its position, plus diagnostics about the
+files themselves. Reading stops where Kopano stops: a failed ``!include`` ends the
+whole load, at every level.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+
+from . import dialect
+from .diagnostics import Diagnostic, make
+from .dialect import Document, Entry, Flavour, Kind
+
+MAX_FILE_SIZE = 16 * 1024 * 1024
+"""Kopano configs are a few KiB; anything above this is refused rather than read."""
+
+BINARY_SAMPLE = 8192
+
+
+class InputError(Exception):
+    """A file cannot be used at all: one line for the user, exit status 2."""
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
+        """missing, not-file, unreadable, too-large or binary."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    name: str
+    value: str
+    entry: Entry
+    file: str
+    propmap: bool = False
+
+
+@dataclass(slots=True)
+class Loaded:
+    root: Document
+    documents: list[Document] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stopped_at: tuple[str, int] | None = None
+    """(file, line) of the failed include after which nothing more was read."""
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of a regular file of sane size, or InputError with a one-line reason."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", "missing") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a directory, not a config file", "not-file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise InputError(f"{path}: is {kind}, not a config file (Kopano reads regular files only)",
+                         "not-file")
+    if info.st_size > MAX_FILE_SIZE:
+        raise InputError(f"{path}: is {info.st_size} bytes, too large for a Kopano config file"
+                         f" (kcconf reads at most {MAX_FILE_SIZE // (1024 * 1024)} MiB)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_SIZE + 1)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    if len(data) > MAX_FILE_SIZE:
+        raise InputError(f"{path}: grew beyond {MAX_FILE_SIZE // (1024 * 1024)} MiB while reading")
+    check_text(path, data)
+    return data
+
+
+def check_text(path: str, data: bytes) -> None:
+    """Refuse files that are plainly not text (executables, images, compressed data).
+
+    A stray NUL or a few odd bytes in a real config are reader facts reported as
+    diagnostics; only a sample dominated by binary bytes is refused.
+    """
+    sample = data[:BINARY_SAMPLE]
+    if not sample:
+        return
+    text = sample.decode("utf-8", errors="replace")
+    odd = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f\v"))
+    if sample.count(b"\0") * 100 > len(sample) or odd * 10 > len(text):
+        raise InputError(f"{path}: looks like a binary file, not a Kopano config", "binary")
+
+
+def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",),
+         data: bytes | None = None, propmap: bool = False) -> Loaded:
+    """Parse ``path`` (or ``data`` given for it) and follow its directives.
+
+    ``propmap``: the file is a property map (read as by ``!propmap``: new names allowed).
+    """
+    if data is None:
+        data = read_bytes(path)
+    else:
+        check_text(path, data)
+    root = dialect.parse(data, path, flavour)
+    loaded = Loaded(root=root, documents=[root])
+    seen = {_real(path)}
+    # An explicit stack instead of recursion: include chains can be deep.
+    stack: list[tuple[Document, int, bool]] = [(root, 0, propmap)]
+    while stack:
+        doc, index, propmap = stack.pop()
+        while index < len(doc.entries):
+            entry = doc.entries[index]
+            index += 1
+            if entry.kind is Kind.OPTION and entry.name is not None and entry.value is not None:
+                loaded.assignments.append(
+                    Assignment(entry.name, entry.value, entry, doc.path, propmap))
+            elif entry.kind is Kind.DIRECTIVE and flavour is Flavour.CXX:
+                outcome = _directive(loaded, doc, entry, directives, seen)
+                if outcome == "stop":
+                    loaded.stopped_at = (doc.path, entry.line)
+                    stack.clear()
+                    break
+                if isinstance(outcome, tuple):
+                    stack.append((doc, index, propmap))
+                    child, child_is_propmap = outcome
+                    stack.append((child, 0, child_is_propmap or propmap))
+                    break
+    return loaded
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path) if path not in ("-", "<stdin>") else path
+
+
+def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, ...],
+               seen: set[str]) -> str | tuple[Document, bool] | None:
+    name = entry.directive or ""
+    diag = loaded.diagnostics
+    if entry.note == "no-argument-at-eof" and name in ("include", "propmap"):
+        diag.append(make("KC115", doc.path, entry.line, 1,
+                         f"'!{name}' is the last line and has no newline: Kopano's reader"
+                         " throws an exception here and the service stops",
+                         "Give the directive its file name, or end the file with a newline."))
+        return "stop"
+    if name not in ("include", "propmap"):
+        shown = name.replace("\n", "").replace("\r", "")
+        if shown in ("include", "propmap"):
+            message = (f"'!{shown}' without a file name: the reader takes the line ending as"
+                       f" part of the directive's name and ignores the line")
+        else:
+            message = f"unknown directive '!{shown}': the reader ignores this line"
+        diag.append(make("KC113", doc.path, entry.line, 1, message,
+                         "Kopano knows only !include FILE (and !propmap FILE in ldap.cfg)."))
+        return None
+    if name not in allowed:
+        diag.append(make("KC114", doc.path, entry.line, 1,
+                         f"'!{name}' is not supported in this file: the reader ignores the line",
+                         "Only the LDAP plugin's file accepts !propmap."))
+        return None
+    argument = entry.argument or ""
+    if name == "include":
+        if argument.startswith("/"):
+            target = argument
+        else:
+            base = os.path.dirname(_real(doc.path)) if doc.path not in ("-", "<stdin>") else "."
+            target = os.path.join(base or ".", argument)
+    else:
+        # Kopano resolves !propmap against the service's working directory.
+        target = argument
+    where = f"'!{name} {argument}'"
+    stop_note = "; Kopano stops reading the configuration here"
+    if not argument:
+        diag.append(make("KC110", doc.path, entry.line, 1,
+                         f"{where} names no file{stop_note}", "Name the file to include."))
+        return "stop"
+    if not os.path.exists(target):
+        diag.append(make("KC110", doc.path, entry.line, 1,
+                         f"{where}: {target} does not exist{stop_note}",
+                         "Create the file, fix its name (it is relative to the including"
+                         " file's directory), or remove the directive."))
+        return "stop"
+    real = os.path.realpath(target)
+    if real in seen:
+        diag.append(make("KC112", doc.path, entry.line, 1,
+                         f"{where}: {target} was read already in this load; Kopano skips it"
+                         " (an include cycle or a repeated include)",
+                         "Remove the repeated include."))
+        return None
+    try:
+        data = read_bytes(target)
+    except InputError as err:
+        text = str(err)
+        code = "KC111" if err.kind == "not-file" else "KC116"
+        diag.append(make(code, doc.path, entry.line, 1, f"{where}: {text}{stop_note}",
+                         "Include a regular, readable config file."))
+        return "stop"
+    seen.add(real)
+    child = dialect.parse(data, target, doc.flavour)
+    loaded.documents.append(child)
+    return child, name == "propmap"

@@ -1,0 +1,246 @@
+"""Load the component schemas and answer "what is option X at release R?".
+
+Schemas are plain JSON read with the standard library: importing jsonschema costs
+about 0.2 s, which would triple the start-up time of ``kcconf validate``. The schema
+files are validated against ``meta.schema.json`` by the test suite and by
+``kcconf schemas --check``, so the hot path can trust their shape.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FACT_DEFAULTS: dict[str, Any] = {
+    "present": False, "default": None, "reloadable": False, "nonempty": False,
+    "exact": False, "size": False, "status": "active", "renamed-to": None, "build": None,
+    "py-type": None, "py-options": None, "py-multiple": False, "py-base": 10,
+    "py-check-path": False,
+}
+
+
+class SchemaError(Exception):
+    """A schema file is missing or broken: an installation problem (exit status 2)."""
+
+
+class ReleaseError(ValueError):
+    """A release the user named is not one kcconf knows."""
+
+
+def schema_dir() -> Path:
+    """Installed wheels carry the schemas inside the package; a checkout has them at the top."""
+    override = os.environ.get("KCCONF_SCHEMA_DIR")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    bundled = here / "_schemas"
+    if (bundled / "kopano.json").is_file():
+        return bundled
+    return here.parent / "schemas"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: schema file not found (is kcconf installed completely?)") from None
+    except (OSError, ValueError) as err:
+        raise SchemaError(f"{path}: cannot read schema: {err}") from None
+
+
+@functools.cache
+def kopano() -> dict[str, Any]:
+    """schemas/kopano.json: releases, build profile, components."""
+    return _read_json(schema_dir() / "kopano.json")
+
+
+def series_list() -> list[str]:
+    return [r["series"] for r in kopano()["releases"]]
+
+
+def newest_series() -> str:
+    return series_list()[-1]
+
+
+def series_key(series: str) -> tuple[int, int]:
+    major, minor = series.split(".")[:2]
+    return int(major), int(minor)
+
+
+def resolve_release(text: str | None) -> str:
+    """``8.7``, ``8.7.25`` or ``8.7.3`` -> the series ``8.7``; None -> the newest."""
+    if text is None or text == "":
+        return newest_series()
+    parts = text.strip().split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts) or len(parts) > 3:
+        raise ReleaseError(f"release {text!r} is not of the form X.Y or X.Y.Z")
+    series = f"{int(parts[0])}.{int(parts[1])}"
+    known = series_list()
+    if series not in known:
+        raise ReleaseError(f"release {text!r} is unknown; kcconf knows {known[0]} to {known[-1]}"
+                           f" ({', '.join(known)})")
+    return series
+
+
+def components() -> dict[str, dict[str, Any]]:
+    return kopano()["components"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An option as it is at one release series: facts resolved, meaning attached."""
+
+    name: str
+    series: str
+    present: bool
+    default: str | None
+    reloadable: bool
+    nonempty: bool
+    exact: bool
+    size: bool
+    status: str
+    renamed_to: str | None
+    build: str | None
+    py_type: str | None
+    py_options: tuple[str, ...] | None
+    py_multiple: bool
+    py_base: int
+    py_check_path: bool
+    spec: dict[str, Any]
+    """The option's schema entry (title, description, type, ranges...)."""
+
+    @property
+    def type(self) -> str:
+        return self.spec.get("x-kc-type", "string")
+
+    @property
+    def secret(self) -> bool:
+        return bool(self.spec.get("x-kc-secret"))
+
+    @property
+    def title(self) -> str:
+        return self.spec.get("title", "")
+
+    @property
+    def group(self) -> str:
+        return self.spec.get("x-kc-group", "")
+
+
+def resolve_facts(history: list[dict[str, Any]], series: str) -> dict[str, Any]:
+    facts = dict(FACT_DEFAULTS)
+    target = series_key(series)
+    for entry in history:
+        if series_key(entry["since"]) > target:
+            break
+        facts.update({k: v for k, v in entry.items() if k != "since"})
+    return facts
+
+
+class Component:
+    """One component's schema, with per-release views built on demand and cached."""
+
+    def __init__(self, name: str, document: dict[str, Any]) -> None:
+        self.name = name
+        self.document = document
+        info = components()[name]
+        self.file: str = info["file"]
+        self.parser: str = info["parser"]
+        self.service: str = info["service"]
+        self.summary: str = info.get("summary", "")
+        self.directives: tuple[str, ...] = tuple(info.get("directives", ["include"]))
+        self.other_files: tuple[str, ...] = tuple(info.get("other_files", []))
+        self.propmap_files: tuple[str, ...] = tuple(info.get("propmap_files", []))
+        self._views: dict[str, dict[str, Option]] = {}
+
+    @property
+    def python(self) -> bool:
+        return self.parser == "python"
+
+    @property
+    def specs(self) -> dict[str, dict[str, Any]]:
+        return self.document["properties"]
+
+    @property
+    def groups(self) -> dict[str, dict[str, Any]]:
+        return self.document.get("x-kc-groups", {})
+
+    @property
+    def rules(self) -> list[dict[str, Any]]:
+        return self.document.get("x-kc-rules", [])
+
+    def at(self, series: str) -> dict[str, Option]:
+        """Every option the schema knows, resolved at ``series`` (present or not)."""
+        view = self._views.get(series)
+        if view is None:
+            view = {name: self._option(name, spec, series) for name, spec in self.specs.items()}
+            self._views[series] = view
+        return view
+
+    def present(self, series: str) -> dict[str, Option]:
+        return {n: o for n, o in self.at(series).items() if o.present}
+
+    def option(self, name: str, series: str) -> Option | None:
+        return self.at(series).get(name)
+
+    def releases_of(self, name: str) -> list[str]:
+        """The series in which an option exists."""
+        spec = self.specs.get(name)
+        if spec is None:
+            return []
+        return [s for s in series_list()
+                if resolve_facts(spec["x-kc-history"], s)["present"]]
+
+    def first_series(self) -> str:
+        """The first series in which this component exists at all."""
+        for s in series_list():
+            if self.present(s):
+                return s
+        return series_list()[0]
+
+    def _option(self, name: str, spec: dict[str, Any], series: str) -> Option:
+        f = resolve_facts(spec["x-kc-history"], series)
+        py_options = f["py-options"]
+        return Option(
+            name=name, series=series, present=f["present"], default=f["default"],
+            reloadable=f["reloadable"], nonempty=f["nonempty"], exact=f["exact"],
+            size=f["size"], status=f["status"], renamed_to=f["renamed-to"], build=f["build"],
+            py_type=f["py-type"], py_options=tuple(py_options) if py_options is not None else None,
+            py_multiple=f["py-multiple"], py_base=f["py-base"], py_check_path=f["py-check-path"],
+            spec=spec,
+        )
+
+
+@functools.cache
+def load(name: str) -> Component:
+    if name not in components():
+        raise SchemaError(f"unknown component {name!r}")
+    document = _read_json(schema_dir() / f"{name}.schema.json")
+    return Component(name, document)
+
+
+def component_names() -> list[str]:
+    return list(components())
+
+
+def component_for_filename(filename: str) -> str | None:
+    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ..."""
+    base = os.path.basename(filename).lower()
+    for suffix in (".j2", ".jinja", ".jinja2", ".erb", ".tmpl", ".template", ".in",
+                   ".dist", ".orig", ".example", ".sample"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    for prefix in ("kopano-", "zarafa-"):
+        if base.startswith(prefix):
+            base = base[len(prefix):]
+    for name, info in components().items():
+        if base == info["file"] or base in info.get("other_files", []) or \
+                base in info.get("propmap_files", []):
+            return name
+    if base.startswith("ldap") and base.endswith(".cfg") and "propmap" not in base:
+        # ldapms.active-directory.cfg, ldap.openldap.cfg and friends
+        return "ldap"
+    return None

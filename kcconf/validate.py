@@ -1,0 +1,116 @@
+"""Join a file with its component's schema and collect the diagnostics.
+
+This is the library behind ``kcconf validate``: it returns data, prints nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import effective, loader, schema
+from .checks import Context, all_checks
+from .diagnostics import Diagnostic, make, sort_key
+from .dialect import Flavour
+
+
+class ComponentError(ValueError):
+    """The component of a file cannot be told from its name and was not given."""
+
+
+@dataclass(slots=True)
+class Result:
+    path: str
+    component: schema.Component
+    series: str
+    loaded: loader.Loaded
+    effective: effective.Effective
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def pick_component(path: str, component: str | None) -> schema.Component:
+    if component:
+        if component not in schema.component_names():
+            raise ComponentError(f"unknown component {component!r}; known:"
+                                 f" {', '.join(schema.component_names())}")
+        return schema.load(component)
+    name = schema.component_for_filename(path)
+    if name is None:
+        raise ComponentError(f"{path}: cannot tell the component from the file name;"
+                             " give it with --component (e.g. --component server)")
+    return schema.load(name)
+
+
+def flavour_of(component: schema.Component) -> Flavour:
+    return Flavour.PYTHON if component.python else Flavour.CXX
+
+
+def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str,
+                 environ: Mapping[str, str] | None = None, check_host: bool = False) -> Result:
+    env = dict(os.environ) if environ is None else environ
+    state = effective.build(loaded, component, series, env)
+    ctx = Context(loaded, component, series, state, component.at(series), env, check_host)
+    found: list[Diagnostic] = list(state.diagnostics)
+    for check in all_checks():
+        found.extend(check(ctx))
+    found.extend(release_fit(ctx))
+    found.sort(key=sort_key)
+    return Result(loaded.root.path, component, series, loaded, state, found)
+
+
+def run(path: str, component: str | None = None, release: str | None = None, *,
+        data: bytes | None = None, environ: Mapping[str, str] | None = None,
+        check_host: bool = False) -> Result:
+    """Validate one file; raises loader.InputError, ComponentError or ReleaseError."""
+    comp = pick_component(path, component)
+    series = schema.resolve_release(release)
+    propmap = os.path.basename(path) in comp.propmap_files
+    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap)
+    return check_loaded(loaded, comp, series, environ, check_host)
+
+
+def validate_file(path: str, component: str | None = None, release: str | None = None, *,
+                  environ: Mapping[str, str] | None = None,
+                  check_host: bool = False) -> list[Diagnostic]:
+    """Diagnostics for a config file, following its includes.
+
+    ``component`` defaults to the one named by the file (server.cfg, kopano-server.cfg);
+    ``release`` is X.Y or X.Y.Z, default the newest. ``environ`` replaces os.environ for
+    ``$VARIABLE`` values.
+    """
+    return run(path, component, release, environ=environ, check_host=check_host).diagnostics
+
+
+def validate_text(text: str | bytes, component: str, release: str | None = None, *,
+                  filename: str = "<text>",
+                  environ: Mapping[str, str] | None = None) -> list[Diagnostic]:
+    """Diagnostics for config text held in memory; includes resolve from the working directory."""
+    data = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else text
+    return run(filename, component, release, data=data, environ=environ).diagnostics
+
+
+def release_fit(ctx: Context) -> list[Diagnostic]:
+    """When names are unknown here but all known in other releases, name those releases."""
+    names = {a.name for a in ctx.loaded.assignments if not a.propmap}
+    misfits = [n for n in names if effective.canonical_name(ctx.options, n) is None]
+    if not misfits:
+        return []
+    fits = []
+    for series in schema.series_list():
+        options = ctx.component.at(series)
+        if all(effective.canonical_name(options, n) is not None for n in names):
+            fits.append(series)
+    if not fits:
+        return []
+    span = fits[0] if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" if _contiguous(fits) \
+        else ", ".join(fits)
+    return [make("KC601", ctx.loaded.root.path, 1, 1,
+                 f"this file uses options of release {span}; checked against {ctx.series}",
+                 f"Run with --release {fits[-1]} if that is the release you run.")]
+
+
+def _contiguous(fits: list[str]) -> bool:
+    order = schema.series_list()
+    first = order.index(fits[0])
+    return order[first : first + len(fits)] == fits
