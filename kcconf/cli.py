@@ -85,6 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON output")
     p.add_argument("--origin", action="store_true", help="name the file and line of each value")
     p.set_defaults(run=_lazy("show"))
+
+    p = commands.add_parser("diff", help="what changed, and does it need a reload or a restart",
+                            description="Compare effective settings (includes, $VARIABLE values"
+                                        " and defaults applied) and say whether a reload"
+                                        " applies the change or a restart is needed. OLD may be"
+                                        " the output of 'kopano-NAME --dump-config' ('-' for"
+                                        " stdin). Two directories are compared file by file.")
+    p.add_argument("old", metavar="OLD", nargs="?", help="old file or directory ('-': stdin)")
+    p.add_argument("new", metavar="NEW", help="new file or directory")
+    p.add_argument("--defaults", action="store_true",
+                   help="compare NEW against the built-in defaults (no OLD)")
+    component_arg(p)
+    p.add_argument("--release-old", "--from-release", dest="release_old", metavar="X.Y",
+                   help="release OLD is for (default: newest)")
+    p.add_argument("--release-new", "--to-release", "--release", dest="release_new",
+                   metavar="X.Y", help="release NEW is for (default: as OLD)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--cosmetic", action="store_true",
+                   help="also list values written differently but read the same")
+    p.set_defaults(run=_lazy("diff"))
+
+    p = commands.add_parser("defaults", help="print the annotated default config of a component",
+                            description="Print a config file with every option commented out"
+                                        " at its built-in default, grouped and described.")
+    p.add_argument("component", metavar="COMPONENT")
+    release_arg(p)
+    p.set_defaults(run=_lazy("defaults"))
+
+    p = commands.add_parser("generate", help="regenerate etc/kopano/, man/ and docs/reference/",
+                            description="Regenerate every file derived from the schemas in a"
+                                        " kcconf checkout; with --check, change nothing and"
+                                        " exit 1 if any generated file is out of date.")
+    p.add_argument("--check", action="store_true", help="report drift, write nothing")
+    p.add_argument("--root", metavar="DIR", default=None,
+                   help="the checkout to write into (default: the one kcconf runs from)")
+    p.set_defaults(run=_lazy("generate"))
     return parser
 
 

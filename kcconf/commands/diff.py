@@ -1,0 +1,136 @@
+"""``kcconf diff``: changes between two configs and whether reload or restart applies them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .. import schema
+from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..diff import DiffResult, compare, effective_of
+from ..loader import InputError
+from ..schema import ReleaseError
+from ..validate import ComponentError, pick_component
+from . import read_input
+
+VERDICT_TEXT = {
+    "nothing": "nothing to do: the service reads the same settings",
+    "reload": "a reload applies every change: service {service} reload (or SIGHUP)",
+    "restart": "restart needed: service {service} restart",
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.defaults:
+        if args.old is not None:
+            raise UsageError("--defaults compares one file with the built-in defaults;"
+                             " give only NEW")
+        pairs = [(None, args.new)]
+    else:
+        if args.old is None:
+            raise UsageError("diff needs OLD and NEW (or --defaults NEW)")
+        pairs = _pairs(args.old, args.new)
+    try:
+        old_series = schema.resolve_release(args.release_old or args.release_new)
+        new_series = schema.resolve_release(args.release_new or args.release_old)
+    except ReleaseError as err:
+        raise UsageError(str(err)) from None
+    results = []
+    for old_path, new_path in pairs:
+        results.append(_one(args, old_path, new_path, old_series, new_series))
+    if args.format == "json":
+        json.dump({"files": [r for r in results if r is not None]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    changed = any(r and r["changes"] for r in results)
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _pairs(old: str, new: str) -> list[tuple[str | None, str | None]]:
+    if os.path.isdir(old) and os.path.isdir(new):
+        names = sorted({n for d in (old, new) for n in os.listdir(d)
+                        if n.endswith(".cfg") and schema.component_for_filename(n)})
+        return [(os.path.join(old, n) if os.path.exists(os.path.join(old, n)) else None,
+                 os.path.join(new, n) if os.path.exists(os.path.join(new, n)) else None)
+                for n in names]
+    if os.path.isdir(old) != os.path.isdir(new) and old != "-":
+        raise UsageError("diff compares two files or two directories, not one of each")
+    return [(old, new)]
+
+
+def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
+    named = new_path if new_path not in (None, "-") else old_path
+    try:
+        component = (schema.load(args.component) if args.component else
+                     pick_component(named or "", None))
+    except ComponentError as err:
+        raise UsageError(str(err)) from None
+    except schema.SchemaError as err:
+        raise UsageError(str(err)) from None
+    if old_path is not None and new_path is not None and \
+            not component.present(new_series) and not component.present(old_series):
+        raise UsageError(f"{component.name} does not exist in {new_series}")
+    try:
+        old = _effective(old_path, component, old_series, args.defaults)
+        new = _effective(new_path, component, new_series, False)
+    except InputError as err:
+        raise UsageError(str(err)) from None
+    result = compare(old, new)
+    label = new_path or old_path or component.file
+    if args.format == "json":
+        return _json(result, label, args.cosmetic)
+    _text(result, label, args.cosmetic, only_one_side=(old_path is None) != (new_path is None)
+          and not args.defaults)
+    return {"changes": result.real_changes}
+
+
+def _effective(path, component, series, defaults):
+    if path is None:
+        return effective_of(None, component, series)
+    name, data = read_input(path, "<dump>" if path == "-" else None)
+    return effective_of(name, component, series, dict(os.environ), data)
+
+
+def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
+    changes = [c for c in result.changes if cosmetic or c.kind != "cosmetic"]
+    return {"file": label, "component": result.component.name,
+            "release_old": result.old_series, "release_new": result.new_series,
+            "verdict": result.verdict, "restart_options": result.restart_options,
+            "changes": [c.to_dict() for c in changes]}
+
+
+def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -> None:
+    out = sys.stdout
+    service = result.component.service
+    if only_one_side:
+        out.write(f"{label}: only on one side\n")
+    for c in result.changes:
+        if c.kind == "cosmetic" and not cosmetic:
+            continue
+        where = ""
+        if c.new_where:
+            where = f"  ({c.new_where[0]}:{c.new_where[1]})"
+        elif c.old_where:
+            where = f"  (was {c.old_where[0]}:{c.old_where[1]})"
+        if c.kind == "changed":
+            what = "changed (secret)" if c.secret else f"{c.shown('old')} -> {c.shown('new')}"
+            out.write(f"{label}: {c.option}: {what} [{c.action}]{where}\n")
+        elif c.kind == "cosmetic":
+            what = "written differently (secret)" if c.secret else \
+                f"{c.shown('old')} -> {c.shown('new')}"
+            out.write(f"{label}: {c.option}: {what} [same reading]{where}\n")
+        elif c.kind == "unknown-added":
+            out.write(f"{label}: {c.option}: added, but unknown to the service"
+                      f" {result.new_series}{where}\n")
+        else:
+            out.write(f"{label}: {c.option}: unknown option removed{where}\n")
+    verdict = result.verdict
+    if result.component.python and verdict != "nothing":
+        verdict = "restart"
+    text = VERDICT_TEXT[verdict].format(service=service)
+    if verdict == "restart" and result.restart_options:
+        text += f" (for {', '.join(result.restart_options)})"
+    if result.old_series != result.new_series and result.real_changes:
+        text += f"; {result.old_series} -> {result.new_series} is an upgrade"
+    out.write(f"{label}: {text}\n")

@@ -1,0 +1,196 @@
+"""Compare two effective configurations and say what applying the change takes.
+
+Kopano applies on reload (SIGHUP, ``service kopano-NAME reload``) only the options
+flagged RELOADABLE in that release: it resets them to their defaults and re-reads the
+file. Every other change waits for a restart. Python services ignore SIGHUP entirely.
+Values are compared as the service reads them, so ``1M`` and ``1048576``, or ``yes`` and
+``true``, are the same setting written differently (a cosmetic change).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import effective, loader, schema, values
+from .effective import Effective, Setting
+from .schema import Component, Option
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    option: str
+    kind: str
+    """changed, cosmetic, unknown-added or unknown-removed."""
+    old: str | None
+    new: str | None
+    action: str
+    """reload, restart or none (cosmetic and unknown names)."""
+    old_where: tuple[str, int] | None = None
+    new_where: tuple[str, int] | None = None
+    secret: bool = False
+
+    def shown(self, which: str) -> str:
+        value = self.old if which == "old" else self.new
+        if self.secret:
+            return "(secret)"
+        return "(unset)" if value is None else repr(value)
+
+    def to_dict(self) -> dict:
+        data = {"option": self.option, "kind": self.kind, "action": self.action,
+                "old": None if self.secret else self.old,
+                "new": None if self.secret else self.new,
+                "old_where": list(self.old_where) if self.old_where else None,
+                "new_where": list(self.new_where) if self.new_where else None}
+        if self.secret:
+            data["secret"] = True
+        return data
+
+
+@dataclass(slots=True)
+class DiffResult:
+    component: Component
+    old_series: str
+    new_series: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """nothing, reload or restart."""
+        actions = {c.action for c in self.changes if c.kind in ("changed", "unknown-added")}
+        if self.old_series != self.new_series and self.real_changes:
+            return "restart"
+        if "restart" in actions:
+            return "restart"
+        if "reload" in actions:
+            return "reload"
+        return "nothing"
+
+    @property
+    def real_changes(self) -> list[Change]:
+        return [c for c in self.changes if c.kind != "cosmetic"]
+
+    @property
+    def restart_options(self) -> list[str]:
+        return [c.option for c in self.changes if c.action == "restart"]
+
+
+def same_reading(option: Option, series: str, python: bool, a: str | None, b: str | None
+                 ) -> bool:
+    """True when the service reads both texts as the same setting."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    kind = option.py_type if python else option.type
+    if python:
+        if kind == "boolean":
+            x, y = values.python_bool(a), values.python_bool(b)
+            return x is not None and x == y
+        if kind == "integer":
+            x, y = values.python_int(a, option.py_base), values.python_int(b, option.py_base)
+            return x is not None and x == y
+        if kind == "size":
+            x, y = values.python_size(a), values.python_size(b)
+            return x is not None and x == y
+        return False
+    case_insensitive, humansize = effective.reader_semantics(series)
+    if option.size:
+        return (values.cxx_size(a, humansize).value == values.cxx_size(b, humansize).value)
+    if kind == "boolean":
+        return values.cxx_bool(a, case_insensitive) == values.cxx_bool(b, case_insensitive)
+    if kind in ("integer", "duration", "loglevel"):
+        base = option.spec.get("x-kc-int-base", 10)
+        read = (lambda t: values.strtol(t, base).value) if base != 10 else \
+            (lambda t: values.atoi(t).value)
+        return read(a) == read(b)
+    if kind == "enum" and option.spec.get("x-kc-case-insensitive"):
+        return a.lower() == b.lower()
+    if kind in ("list", "listen"):
+        return a.split() == b.split()
+    return False
+
+
+def _where(setting: Setting | None) -> tuple[str, int] | None:
+    if setting is None or setting.assignment is None:
+        return None
+    return setting.assignment.file, setting.assignment.entry.line
+
+
+def compare(old: Effective, new: Effective) -> DiffResult:
+    """Changes from ``old`` to ``new`` (same component), with the action each needs."""
+    component = new.component
+    result = DiffResult(component, old.series, new.series)
+    python = component.python
+    names = list(dict.fromkeys([*old.settings, *new.settings]))
+    for name in names:
+        before, after = old.settings.get(name), new.settings.get(name)
+        if (before is None or after is None) and not ((before or after).assignment):  # type: ignore[union-attr]
+            continue  # exists in one release only and is not set: nothing the admin changed
+        option = (after or before).option  # type: ignore[union-attr]
+        old_value = before.value if before else None
+        new_value = after.value if after else None
+        if option is None:
+            # propmap names and the like: compare as text
+            if old_value != new_value:
+                result.changes.append(Change(name, "changed", old_value, new_value, "restart",
+                                             _where(before), _where(after)))
+            continue
+        if old_value == new_value:
+            written_old = before.written if before else None
+            written_new = after.written if after else None
+            if before and after and before.source != after.source and written_old != written_new \
+                    and written_old is not None and written_new is not None:
+                result.changes.append(Change(name, "cosmetic", written_old, written_new, "none",
+                                             _where(before), _where(after), option.secret))
+            continue
+        if same_reading(option, new.series, python, old_value, new_value):
+            result.changes.append(Change(name, "cosmetic", old_value, new_value, "none",
+                                         _where(before), _where(after), option.secret))
+            continue
+        reloadable = option.reloadable and not python
+        result.changes.append(Change(name, "changed", old_value, new_value,
+                                     "reload" if reloadable else "restart",
+                                     _where(before), _where(after), option.secret))
+    old_unknown = {a.name: a for a in old.unknown}
+    new_unknown = {a.name: a for a in new.unknown}
+    for name, a in new_unknown.items():
+        if name not in old_unknown:
+            result.changes.append(Change(name, "unknown-added", None, a.value, "none",
+                                         None, (a.file, a.entry.line)))
+    for name, a in old_unknown.items():
+        if name not in new_unknown:
+            result.changes.append(Change(name, "unknown-removed", a.value, None, "none",
+                                         (a.file, a.entry.line), None))
+    return result
+
+
+def effective_of(path: str | None, component: Component, series: str,
+                 environ: Mapping[str, str] | None = None, data: bytes | None = None
+                 ) -> Effective:
+    """Effective settings of a file, or the built-in defaults when ``path`` is None."""
+    from .validate import flavour_of
+
+    if path is None:
+        loaded = loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
+                                                          flavour_of(component)))
+    else:
+        loaded = loader.load(path, flavour_of(component), component.directives, data=data)
+    return effective.build(loaded, component, series, environ)
+
+
+def diff_files(old_path: str | None, new_path: str | None, component: str | None = None,
+               old_release: str | None = None, new_release: str | None = None,
+               environ: Mapping[str, str] | None = None) -> DiffResult:
+    """Library entry point: ``None`` as a path means the built-in defaults."""
+    from .validate import pick_component
+
+    named = new_path or old_path or ""
+    comp = schema.load(component) if component else pick_component(named, None)
+    old_series = schema.resolve_release(old_release)
+    new_series = schema.resolve_release(new_release or old_release)
+    env = environ if environ is not None else dict(os.environ)
+    old = effective_of(old_path, comp, old_series, env)
+    new = effective_of(new_path, comp, new_series, env)
+    return compare(old, new)

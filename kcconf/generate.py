@@ -1,0 +1,56 @@
+"""Regenerate the files derived from the schemas, or report which ones drifted.
+
+One function lists every generated file with its content; ``kcconf generate`` writes
+them and ``kcconf generate --check`` compares. A test runs the check, so a schema change
+without regenerating fails CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import schema
+from .render import defaults
+
+
+def generated_files() -> Iterator[tuple[str, str]]:
+    """(path relative to the checkout, content) for every generated file."""
+    newest = schema.newest_series()
+    for name in schema.component_names():
+        component = schema.load(name)
+        yield f"etc/kopano/{component.file}", defaults.render(component, newest)
+    try:
+        from .render import manpage
+    except ImportError:  # pragma: no cover - docutils missing
+        return
+    yield from manpage.generated_files()
+
+
+def drift(root: Path) -> list[str]:
+    changed = []
+    for relative, content in generated_files():
+        path = root / relative
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != content:
+            changed.append(relative)
+    return changed
+
+
+def write_all(root: Path) -> list[str]:
+    written = []
+    for relative, content in generated_files():
+        path = root / relative
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(relative)
+    return written

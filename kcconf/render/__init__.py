@@ -1,0 +1,1 @@
+"""Everything generated from the schemas: annotated configs, reStructuredText, man pages."""
