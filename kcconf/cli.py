@@ -121,7 +121,95 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", metavar="DIR", default=None,
                    help="the checkout to write into (default: the one kcconf runs from)")
     p.set_defaults(run=_lazy("generate"))
+
+    p = commands.add_parser("man", help="render the man page kopano-COMPONENT.cfg(5)",
+                            description="Render the manual page of a component's config file"
+                                        " from its schema (through docutils' man page writer).")
+    p.add_argument("component", metavar="COMPONENT")
+    release_arg(p)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--rst", action="store_true", help="print the reStructuredText source")
+    p.set_defaults(run=_lazy("man"))
+
+    p = commands.add_parser("lint", help="check whole config repositories (CI, pre-commit)",
+                            description="Find Kopano config files under PATHs, pick each one's"
+                                        " component and release, and check them all in"
+                                        " parallel. Formats for CI systems included.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
+                                                            " (default: .)")
+    p.add_argument("--format", "-f", default="text",
+                   choices=("text", "json", "sarif", "github", "junit"))
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--strict", action="store_true", help="same as --fail-on warning")
+    release_arg(p)
+    p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
+                                                     " pyproject.toml [tool.kcconf])")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="parallel workers (default: number of CPUs)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    p.add_argument("--report-unused-suppressions", action="store_true",
+                   help="warn about kcconf: disable comments that suppress nothing")
+    p.set_defaults(run=_lazy("lint"))
+
+    p = commands.add_parser("set", help="set options in a config file, safely",
+                            description="Validate new values against the schema, then edit the"
+                                        " file in place: replace the active line, uncomment the"
+                                        " default line, or append in the option's group."
+                                        " Everything else stays byte for byte.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
+    component_arg(p)
+    release_arg(p)
+    _edit_args(p)
+    p.set_defaults(run=_lazy("edit"))
+
+    p = commands.add_parser("unset", help="comment options out",
+                            description="Comment out the active lines of options.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("names", nargs="+", metavar="NAME")
+    component_arg(p)
+    release_arg(p)
+    _edit_args(p)
+    p.set_defaults(run=_lazy("edit"))
+
+    p = commands.add_parser("env", help="apply KCCONF_<COMPONENT>_<OPTION> variables",
+                            description="Apply the container convention: KCCONF_<COMPONENT>_"
+                                        "<OPTION>=value sets an option, KCCOMMENT_<COMPONENT>_*"
+                                        "=line comments a line out, KCUNCOMMENT_<COMPONENT>_*"
+                                        "=line uncomments one. Nothing is written unless every"
+                                        " variable is valid.")
+    p.add_argument("--dir", default="/etc/kopano", metavar="DIR")
+    p.add_argument("--prefix", default="KCCONF_", metavar="PREFIX")
+    release_arg(p)
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _edit_args(p)
+    p.set_defaults(run=_lazy("env"))
+
+    p = commands.add_parser("upgrade", help="rewrite a config from one release to another",
+                            description="Rename old options, comment out removed ones with a"
+                                        " note, convert where the replacement is exact, and"
+                                        " list changed defaults and what needs a decision.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", dest="from_release", required=True, metavar="X.Y")
+    p.add_argument("--to", dest="to_release", default=None, metavar="X.Y")
+    component_arg(p)
+    _edit_args(p)
+    p.set_defaults(run=_lazy("upgrade"))
+
+    p = commands.add_parser("explain", help="explain a diagnostic code (like 'ruff rule')",
+                            description="Print the documentation of a diagnostic code.")
+    p.add_argument("code", metavar="CODE", nargs="?", help="e.g. KC303; none: list all")
+    p.set_defaults(run=_lazy("explain"))
     return parser
+
+
+def _edit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", "-n", action="store_true",
+                   help="print a unified diff instead of writing")
+    p.add_argument("--backup", action="store_true", help="keep FILE~ with the old content")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="edit the target of a symlink that points out of the directory")
 
 
 def _lazy(name: str) -> Callable[[argparse.Namespace], int]:

@@ -16,6 +16,7 @@ from .. import schema, values
 from ..diagnostics import Diagnostic, make
 from ..effective import reader_semantics
 from . import Context
+from .values import is_template
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -33,6 +34,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         if rule.get("host") and not ctx.check_host:
             continue
         if any(_is_host(c) for c in conditions) and not ctx.check_host:
+            continue
+        if any(is_template(ctx.effective.value(c["option"]) or "") for c in conditions):
             continue
         if not all(holds(ctx, c) for c in rule.get("when", [])):
             continue

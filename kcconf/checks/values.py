@@ -69,9 +69,16 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
                    option=setting.name)
 
 
+def is_template(text: str) -> bool:
+    """Jinja2 ({{ }}, {% %}) or ERB (<%= %>) expressions: the real value is not known yet."""
+    return "{{" in text or "{%" in text or "<%" in text
+
+
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
     entry = a.entry
     text = a.value
+    if is_template(text):
+        return
     where = (a.file, entry.line, entry.value_col)
 
     def diag(code: str, message: str, hint: str = "", severity: str | None = None) -> Diagnostic:
