@@ -7,6 +7,7 @@ error is one line on standard error naming the file; no traceback reaches the us
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -240,12 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # Output piped into head(1) and closed early: not an error of ours.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
         return EXIT_OK
-    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as err:
         from .schema import SchemaError
 
         if isinstance(err, SchemaError):

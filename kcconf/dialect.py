@@ -208,9 +208,7 @@ def _python_entries(data: bytes):
     parts = text.split("\n")
     if parts[-1] == "":
         parts.pop()
-    number = 0
-    for physical in parts:
-        number += 1
+    for number, physical in enumerate(parts, start=1):
         if physical.endswith("\r"):
             physical = physical[:-1]
         for piece in physical.split("\r"):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import schema
-from .render import defaults
+from .render import codes, defaults
 
 
 def generated_files() -> Iterator[tuple[str, str]]:
@@ -20,6 +20,7 @@ def generated_files() -> Iterator[tuple[str, str]]:
     for name in schema.component_names():
         component = schema.load(name)
         yield f"etc/kopano/{component.file}", defaults.render(component, newest)
+    yield from codes.generated_files()
     try:
         from .render import manpage
     except ImportError:  # pragma: no cover - docutils missing

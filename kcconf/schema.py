@@ -47,7 +47,8 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SchemaError(f"{path}: schema file not found (is kcconf installed completely?)") from None
+        raise SchemaError(f"{path}: schema file not found"
+                          " (is kcconf installed completely?)") from None
     except (OSError, ValueError) as err:
         raise SchemaError(f"{path}: cannot read schema: {err}") from None
 

@@ -33,7 +33,8 @@ def problems(component: str) -> list[str]:
         if "TODO" in (option.get("title"), option.get("description")):
             found.append(f"{path.name}: {name}: title or description is TODO")
         if option.get("x-kc-group") not in groups:
-            found.append(f"{path.name}: {name}: group {option.get('x-kc-group')!r} is not in x-kc-groups")
+            group = option.get("x-kc-group")
+            found.append(f"{path.name}: {name}: group {group!r} is not in x-kc-groups")
         if option.get("x-kc-type") == "enum" and not option.get("enum"):
             found.append(f"{path.name}: {name}: x-kc-type enum needs an enum list")
     used = {o.get("x-kc-group") for o in schema.get("properties", {}).values()}

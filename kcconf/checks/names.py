@@ -82,7 +82,7 @@ def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
                     f" (valid in {span})",
                     "Choose the release you run with --release, or remove the line.",
                     severity=severity, option=a.name)
-    hint = suggest(ctx, a.name)
+    hint = suggest(ctx.component, ctx.series, a.name)
     return make("KC201", a.file, entry.line, entry.name_col,
                 f"unknown option {a.name!r}: {consequence}", hint, severity=severity,
                 option=a.name)
@@ -92,9 +92,9 @@ def _span(releases: list[str]) -> str:
     return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
 
 
-def suggest(ctx: Context, name: str) -> str:
+def suggest(component: schema.Component, series: str, name: str) -> str:
     """Did-you-mean from this component, then the component the option belongs to."""
-    here = [n for n, o in ctx.options.items() if o.present]
+    here = [n for n, o in component.at(series).items() if o.present]
     close = difflib.get_close_matches(name, here, n=1, cutoff=0.75)
     if close:
         return f"Did you mean {close[0]}?"
@@ -102,11 +102,11 @@ def suggest(ctx: Context, name: str) -> str:
     if name.lower() in lowered:
         return f"Did you mean {lowered[name.lower()]}? Option names are case-sensitive."
     for other in schema.component_names():
-        if other == ctx.component.name:
+        if other == component.name:
             continue
-        component = schema.load(other)
-        if name in component.specs and component.releases_of(name):
-            return f"{name} belongs in {component.file} (kopano-{other}), not here."
+        candidate = schema.load(other)
+        if name in candidate.specs and candidate.releases_of(name):
+            return f"{name} belongs in {candidate.file} (kopano-{other}), not here."
     return "Check the spelling against the component's manual page."
 
 

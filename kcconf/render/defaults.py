@@ -48,7 +48,8 @@ def render(component: Component, series: str) -> str:
     if component.python:
         out.append(f"# Read by {component.service} (Python): it reads the file only at start.")
     else:
-        out.append(f"# Options marked [reload] take effect on 'service {component.service} reload';")
+        out.append("# Options marked [reload] take effect on"
+                   f" 'service {component.service} reload';")
         out.append("# all others need a restart.")
     out.append(rule)
     for _key, group, members in options_by_group(component, series):

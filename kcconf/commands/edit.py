@@ -1,0 +1,50 @@
+"""``kcconf set`` and ``kcconf unset``: validated, atomic, byte-preserving edits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import schema
+from ..atomic import WriteError, write_atomic
+from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..edit import EditError, apply, unified_diff
+from ..loader import InputError, read_bytes
+from ..validate import ComponentError, pick_component
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"{item!r}: write NAME=VALUE")
+        name, value = item.split("=", 1)
+        values[name.strip()] = value.strip()
+    return values
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        component = pick_component(args.file, args.component)
+        series = schema.resolve_release(args.release)
+        data = read_bytes(args.file)
+    except (ComponentError, schema.ReleaseError, InputError) as err:
+        raise UsageError(str(err)) from None
+    set_values = parse_assignments(args.assignments) if args.command == "set" else None
+    unset = args.names if args.command == "unset" else None
+    try:
+        new, edits = apply(args.file, data, component, series, set_values, unset)
+    except EditError as err:
+        sys.stderr.write(f"kcconf: {args.file}: {err}; nothing written\n")
+        return EXIT_FINDINGS
+    if args.dry_run:
+        sys.stdout.write(unified_diff(args.file, data, new))
+        return EXIT_OK
+    if new != data:
+        try:
+            write_atomic(args.file, new, backup=args.backup, follow_symlinks=args.follow_symlinks)
+        except WriteError as err:
+            raise UsageError(str(err)) from None
+    for edit in edits:
+        sys.stdout.write(f"{args.file}:{edit.line}: {edit.option}: {edit.action}\n")
+    return EXIT_OK

@@ -1,0 +1,47 @@
+"""``kcconf env``: apply KCCONF_* variables to the files in a directory, validated first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .. import schema
+from ..atomic import WriteError
+from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..edit import unified_diff
+from ..envconfig import EnvError, plan, write
+
+
+def run(args: argparse.Namespace) -> int:
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir}: no such directory")
+    try:
+        series = schema.resolve_release(args.release)
+    except schema.ReleaseError as err:
+        raise UsageError(str(err)) from None
+    try:
+        plans = plan(os.environ, args.dir, series, args.prefix)
+    except EnvError as err:
+        sys.stderr.write(f"kcconf: {err}; no file changed\n")
+        return EXIT_FINDINGS
+    if args.format == "json":
+        json.dump({"files": [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,
+                              "edits": [{"option": e.option, "action": e.action, "line": e.line}
+                                        for e in p.edits]} for p in plans],
+                   "written": not args.dry_run}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.dry_run:
+        for p in plans:
+            sys.stdout.write(unified_diff(p.path, p.old, p.new))
+    if not args.dry_run:
+        try:
+            write(plans, backup=args.backup)
+        except WriteError as err:
+            raise UsageError(str(err)) from None
+        if args.format == "text":
+            for p in plans:
+                for e in p.edits:
+                    sys.stdout.write(f"{p.path}:{e.line}: {e.option}: {e.action}\n")
+    return EXIT_OK

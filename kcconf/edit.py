@@ -1,0 +1,222 @@
+"""Edit a config file line by line, leaving every other byte as it was.
+
+Setting an option replaces the value on its active line (the last one, which wins),
+or turns its commented default line (``#log_level = 3``) into a setting, or inserts a
+line after the other options of its group. Unsetting comments the active lines out.
+The edited text is validated before anything is written: a bad value or an unknown
+name stops the edit with the validator's own message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from . import dialect, schema, validate
+from .checks.names import suggest
+from .diagnostics import Diagnostic
+from .dialect import Document, Kind
+
+
+class EditError(Exception):
+    """The edit was refused; nothing was written. The message names what and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    option: str
+    action: str
+    """replaced, uncommented, inserted, commented or renamed."""
+    line: int
+
+
+def line_ending(doc: Document) -> bytes:
+    return b"\r\n" if doc.crlf else b"\n"
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+def canonical(component: schema.Component, series: str, name: str) -> str:
+    """The name to write: the current name of a renamed option; unknown names refused."""
+    option = component.option(name, series)
+    if option is None or not option.present:
+        releases = component.releases_of(name)
+        if releases:
+            raise EditError(f"{name}: not an option of {component.file} in {series}"
+                            f" (valid in {releases[0]} to {releases[-1]})")
+        raise EditError(f"{name}: unknown option of {component.file}."
+                        f" {suggest(component, series, name)}")
+    if option.renamed_to:
+        target = component.option(option.renamed_to, series)
+        if target is None or not target.present:
+            raise EditError(f"{name}: old name of {option.renamed_to}, which does not exist"
+                            f" in {series}")
+        return option.renamed_to
+    return name
+
+
+def _names_for(component: schema.Component, series: str, name: str) -> set[str]:
+    """The name and every old name that stores into it."""
+    names = {name}
+    for other, option in component.at(series).items():
+        if option.present and option.renamed_to == name:
+            names.add(other)
+    return names
+
+
+def _active(doc: Document, names: set[str]) -> list[dialect.Entry]:
+    return [e for e in doc.entries
+            if e.kind is Kind.OPTION and e.chunk == 0 and e.name in names]
+
+
+def _commented(doc: Document, name: str) -> list[dialect.Entry]:
+    pattern = re.compile(r"^\s*#+\s*" + re.escape(name) + r"\s*=")
+    python = doc.flavour is dialect.Flavour.PYTHON
+    found = []
+    for e in doc.entries:
+        if e.chunk != 0:
+            continue
+        is_comment = e.kind is Kind.COMMENT or (
+            not python and e.kind is Kind.IGNORED and e.text.lstrip().startswith("#"))
+        if is_comment and pattern.match(e.text):
+            found.append(e)
+    return found
+
+
+def _split_ending(line: bytes) -> tuple[bytes, bytes]:
+    for ending in (b"\r\n", b"\n"):
+        if line.endswith(ending):
+            return line[: -len(ending)], ending
+    return line, b""
+
+
+def _replace_value(line: bytes, value: str) -> bytes:
+    body, ending = _split_ending(line)
+    eq = body.index(b"=")
+    after = body[eq + 1 :]
+    spacing = after[: len(after) - len(after.lstrip(b" \t"))] or (b" " if value else b"")
+    return body[: eq + 1] + spacing + encode(value) + ending
+
+
+def _check_value(name: str, value: str) -> None:
+    if "\n" in value or "\r" in value or "\0" in value:
+        raise EditError(f"{name}: a value cannot hold a line break or NUL byte")
+    trimmed = value.strip(" \t")
+    if value != trimmed:
+        raise EditError(f"{name}: Kopano trims spaces and tabs around a value; write"
+                        f" {trimmed!r}")
+
+
+def set_one(doc: Document, component: schema.Component, series: str, name: str,
+            value: str) -> tuple[list[bytes], Edit]:
+    lines = list(doc.lines)
+    _check_value(name, value)
+    active = _active(doc, _names_for(component, series, name))
+    if active:
+        entry = active[-1]
+        index = entry.line - 1
+        new = _replace_value(lines[index], value)
+        if entry.name != name:  # an old name: write the current one
+            body, ending = _split_ending(new)
+            eq = body.index(b"=")
+            lead = body[: len(body) - len(body.lstrip(b" \t"))]
+            rest = body[eq:]
+            new = lead + encode(name) + b" " + rest.lstrip() + ending
+        lines[index] = new
+        return lines, Edit(name, "replaced", entry.line)
+    ending = line_ending(doc)
+    text = encode(f"{name} = {value}") if value else encode(f"{name} =")
+    commented = _commented(doc, name)
+    if commented:
+        entry = commented[0]
+        _, old_ending = _split_ending(lines[entry.line - 1])
+        lines[entry.line - 1] = text + old_ending
+        return lines, Edit(name, "uncommented", entry.line)
+    position = _group_position(doc, component, series, name)
+    if position == len(lines) and lines and not lines[-1].endswith(b"\n"):
+        lines[-1] = lines[-1] + ending
+    lines.insert(position, text + ending)
+    return lines, Edit(name, "inserted", position + 1)
+
+
+def _group_position(doc: Document, component: schema.Component, series: str, name: str
+                    ) -> int:
+    """After the last line (active or commented) of an option in the same group."""
+    options = component.at(series)
+    group = options[name].group
+    members = {n for n, o in options.items() if o.group == group and n != name}
+    last = None
+    for entry in doc.entries:
+        if entry.chunk != 0:
+            continue
+        if entry.kind is Kind.OPTION and entry.name in members:
+            last = entry.line
+            continue
+        match = re.match(r"^\s*#+\s*([A-Za-z0-9_]+)\s*=", entry.text)
+        if match and match.group(1) in members:
+            last = entry.line
+    return last if last is not None else len(doc.lines)
+
+
+def unset_one(doc: Document, component: schema.Component, series: str, name: str
+              ) -> tuple[list[bytes], list[Edit]]:
+    lines = list(doc.lines)
+    edits = []
+    for entry in _active(doc, _names_for(component, series, name)):
+        lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
+        edits.append(Edit(entry.name or name, "commented", entry.line))
+    return lines, edits
+
+
+def apply(path: str, data: bytes, component: schema.Component, series: str,
+          set_values: Mapping[str, str] | None = None, unset: list[str] | None = None,
+          environ: Mapping[str, str] | None = None) -> tuple[bytes, list[Edit]]:
+    """The edited bytes and what was done; raises EditError if the result would be wrong."""
+    flavour = validate.flavour_of(component)
+    edits: list[Edit] = []
+    current = data
+    touched: set[str] = set()
+    for raw_name, value in (set_values or {}).items():
+        name = canonical(component, series, raw_name)
+        doc = dialect.parse(current, path, flavour)
+        lines, edit = set_one(doc, component, series, name, value)
+        current = b"".join(lines)
+        edits.append(edit)
+        touched.add(name)
+    for raw_name in unset or []:
+        name = canonical(component, series, raw_name)
+        doc = dialect.parse(current, path, flavour)
+        lines, done = unset_one(doc, component, series, name)
+        current = b"".join(lines)
+        edits.extend(done)
+    problems = edit_errors(path, current, component, series, touched, environ)
+    if problems:
+        raise EditError("; ".join(f"{d.option or ''}: {d.message}".lstrip(": ")
+                                  for d in problems))
+    return current, edits
+
+
+def edit_errors(path: str, data: bytes, component: schema.Component, series: str,
+                names: set[str], environ: Mapping[str, str] | None) -> list[Diagnostic]:
+    """Errors the validator finds on the options just written."""
+    result = validate.run(path, component.name, series, data=data,
+                          environ=environ if environ is not None else {})
+    root = result.loaded.root.path
+    found = []
+    for d in result.diagnostics:
+        if d.severity != "error" or d.file != root:
+            continue
+        if d.option in names or (d.option and validate.effective.canonical_name(
+                component.at(series), d.option) in names):
+            found.append(d)
+    return found
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    before = old.decode("utf-8", errors="replace").splitlines(keepends=True)
+    after = new.decode("utf-8", errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, path, f"{path} (edited)"))

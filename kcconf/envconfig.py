@@ -1,0 +1,114 @@
+"""The container convention: options from environment variables.
+
+``KCCONF_<COMPONENT>_<OPTION>=value`` sets an option of ``<dir>/<component>.cfg``;
+``KCCOMMENT_<COMPONENT>_<ANY>=<line>`` comments that exact line out and
+``KCUNCOMMENT_<COMPONENT>_<ANY>=<line>`` turns a commented line back on. Everything is
+validated first; one bad variable stops the whole run and no file is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import dialect, schema
+from .atomic import write_atomic
+from .edit import Edit, EditError, apply, line_ending
+from .loader import InputError, read_bytes
+from .validate import flavour_of
+
+
+@dataclass(slots=True)
+class FilePlan:
+    path: str
+    component: schema.Component
+    old: bytes
+    new: bytes = b""
+    edits: list[Edit] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
+
+
+class EnvError(Exception):
+    """A variable is wrong; the message names it. Nothing was written."""
+
+
+def _component_of(rest: str, variable: str) -> tuple[schema.Component, str]:
+    for name in sorted(schema.component_names(), key=len, reverse=True):
+        prefix = name.upper() + "_"
+        if rest.startswith(prefix) and len(rest) > len(prefix):
+            return schema.load(name), rest[len(prefix):]
+    known = ", ".join(n.upper() for n in schema.component_names())
+    raise EnvError(f"{variable}: no component in the name (expected one of {known})")
+
+
+def plan(environ: Mapping[str, str], directory: str, series: str,
+         prefix: str = "KCCONF_") -> list[FilePlan]:
+    """What the variables would change, validated; raises EnvError naming the variable."""
+    plans: dict[str, FilePlan] = {}
+    sets: dict[str, dict[str, tuple[str, str]]] = {}
+    comments: dict[str, list[tuple[str, str, bool]]] = {}
+    for variable in sorted(environ):
+        value = environ[variable]
+        kinds = (("set", prefix), ("comment", "KCCOMMENT_"), ("uncomment", "KCUNCOMMENT_"))
+        matched = [(k, s) for k, s in kinds if variable.startswith(s)]
+        if not matched:
+            continue
+        kind, start = matched[0]
+        component, rest = _component_of(variable[len(start):], variable)
+        path = os.path.join(directory, component.file)
+        if path not in plans:
+            try:
+                plans[path] = FilePlan(path, component, read_bytes(path))
+            except InputError as err:
+                raise EnvError(f"{variable}: {err}") from None
+        plans[path].variables.append(variable)
+        if kind == "set":
+            sets.setdefault(path, {})[rest.lower()] = (value, variable)
+        else:
+            comments.setdefault(path, []).append((value, variable, kind == "comment"))
+    for path, file_plan in plans.items():
+        data = file_plan.old
+        for line, variable, comment in comments.get(path, []):
+            data = _toggle(data, file_plan.component, line, comment, variable)
+        values = {name: value for name, (value, _) in sets.get(path, {}).items()}
+        try:
+            new, edits = apply(path, data, file_plan.component, series, values)
+        except EditError as err:
+            culprit = _culprit(str(err), sets.get(path, {}))
+            raise EnvError(f"{culprit}{err}") from None
+        file_plan.new, file_plan.edits = new, edits
+    return list(plans.values())
+
+
+def _culprit(message: str, variables: Mapping[str, tuple[str, str]]) -> str:
+    for name, (_, variable) in variables.items():
+        if message.startswith(f"{name}:") or f" {name}:" in message or f"{name} " in message:
+            return f"{variable}: "
+    return ""
+
+
+def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
+            variable: str) -> bytes:
+    doc = dialect.parse(data, component.file, flavour_of(component))
+    wanted = line.strip()
+    lines = list(doc.lines)
+    for entry in doc.entries:
+        text = entry.text.strip()
+        if comment and entry.kind is dialect.Kind.OPTION and text == wanted:
+            lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
+            return b"".join(lines)
+        if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:
+            ending = b"\r\n" if lines[entry.line - 1].endswith(b"\r\n") else (
+                b"\n" if lines[entry.line - 1].endswith(b"\n") else b"")
+            lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + (
+                ending or line_ending(doc) if entry.line < len(lines) else ending)
+            return b"".join(lines)
+    what = "an active line" if comment else "a commented line"
+    raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
+
+
+def write(plans: list[FilePlan], backup: bool = False) -> None:
+    for file_plan in plans:
+        if file_plan.new != file_plan.old:
+            write_atomic(file_plan.path, file_plan.new, backup=backup)
