@@ -10,7 +10,8 @@ from ..cli import EXIT_OK, UsageError
 from ..effective import Setting
 from ..loader import InputError
 from ..schema import ReleaseError
-from ..validate import ComponentError, run as validate_one
+from ..validate import ComponentError
+from ..validate import run as validate_one
 
 
 def display(setting: Setting) -> str | None:

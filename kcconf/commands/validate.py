@@ -9,7 +9,8 @@ from .. import report
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, use_colour
 from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
-from ..validate import ComponentError, run as validate_one
+from ..validate import ComponentError
+from ..validate import run as validate_one
 from . import read_input
 
 
