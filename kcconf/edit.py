@@ -195,8 +195,7 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
         edits.extend(done)
     problems = edit_errors(path, current, component, series, touched, environ)
     if problems:
-        raise EditError("; ".join(f"{d.option or ''}: {d.message}".lstrip(": ")
-                                  for d in problems))
+        raise EditError("; ".join(d.message for d in problems))
     return current, edits
 
 

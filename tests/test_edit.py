@@ -1,0 +1,240 @@
+"""Safe editing: kcconf set/unset/env/upgrade and atomic writes."""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+import pytest
+
+from kcconf import atomic, dialect, edit, envconfig, schema, upgrade, validate
+from kcconf.atomic import WriteError, write_atomic
+
+from .conftest import SHIPPED, needs_shared, run_kcconf
+
+SERIES_DIRS = {"8.0.3": "8.0", "8.7.25": "8.7", "10.0.8": "10.0", "11.0.2": "11.0"}
+
+
+def shipped_files():
+    if not SHIPPED.is_dir():
+        return []
+    found = []
+    for release_dir, series in SERIES_DIRS.items():
+        for path in sorted((SHIPPED / release_dir).glob("*.cfg")):
+            name = schema.component_for_filename(path.name)
+            if name and path.name not in schema.load(name).propmap_files:
+                found.append(pytest.param(path, name, series, id=f"{release_dir}/{path.name}"))
+    return found
+
+
+def changed_lines(old: bytes, new: bytes) -> list[str]:
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    return [line for line in difflib.unified_diff(a, b, n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "name", "series"), shipped_files())
+def test_reading_and_writing_back_is_byte_identical(path, name, series):
+    data = path.read_bytes()
+    component = schema.load(name)
+    doc = dialect.parse(data, str(path), validate.flavour_of(component))
+    assert doc.to_bytes() == data
+    new, edits = edit.apply(str(path), data, component, series, {}, [], environ={})
+    assert new == data and edits == []
+
+
+def first_settable(component: schema.Component, series: str) -> str | None:
+    """An active option whose default is a plain word we can set and read back."""
+    for name, option in component.present(series).items():
+        if option.renamed_to or option.status != "active" or option.build or option.secret:
+            continue
+        if option.type in ("string", "path") and not option.nonempty:
+            return name
+    return None
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "name", "series"), shipped_files())
+def test_set_touches_only_the_intended_line(path, name, series, tmp_path):
+    component = schema.load(name)
+    target = first_settable(component, series)
+    if target is None:
+        pytest.skip(f"{name} has no plain string option in {series}")
+    data = path.read_bytes()
+    copy = tmp_path / path.name
+    copy.write_bytes(data)
+    new, edits = edit.apply(str(copy), data, component, series, {target: "kcconf-test"},
+                            environ={})
+    changes = changed_lines(data, new)
+    assert [e.option for e in edits] == [target]
+    assert any(line.startswith("+") and target in line and "kcconf-test" in line
+               for line in changes)
+    assert len([c for c in changes if c.startswith("+")]) == 1
+    copy.write_bytes(new)
+    before = {(d.code, d.message) for d in validate.run(str(copy), name, series,
+                                                        data=data, environ={}).diagnostics}
+    after = validate.run(str(copy), name, series, environ={}).diagnostics
+    assert [d for d in after if (d.code, d.message) not in before and d.severity == "error"] == []
+
+
+def test_set_replaces_in_place_and_keeps_crlf(write):
+    path = write("server.cfg", b"# c\r\nlog_level   =  3\r\nlog_file = -\r\n")
+    component = schema.load("server")
+    new, _ = edit.apply(str(path), path.read_bytes(), component, "11.0", {"log_level": "5"},
+                        environ={})
+    assert new == b"# c\r\nlog_level   =  5\r\nlog_file = -\r\n"
+
+
+def test_set_uncomments_the_default_line(write):
+    path = write("server.cfg", "#log_level = 3\nlog_file = -\n")
+    new, edits = edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                            {"log_level": "4"}, environ={})
+    assert new == b"log_level = 4\nlog_file = -\n" and edits[0].action == "uncommented"
+
+
+def test_set_appends_after_its_group_and_fixes_a_missing_newline(write):
+    path = write("server.cfg", "log_file = -")
+    new, edits = edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                            {"log_level": "4"}, environ={})
+    assert new == b"log_file = -\nlog_level = 4\n"
+
+
+def test_set_refuses_unknown_names_and_bad_values(write):
+    path = write("server.cfg", "log_level = 3\n")
+    with pytest.raises(edit.EditError, match="Did you mean log_level"):
+        edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                   {"log_levl": "4"}, environ={})
+    with pytest.raises(edit.EditError, match="0..6"):
+        edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                   {"log_level": "9"}, environ={})
+    with pytest.raises(edit.EditError, match="line break"):
+        edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                   {"log_level": "4\nx = 1"}, environ={})
+
+
+def test_set_writes_the_new_name_for_an_old_one(write):
+    path = write("server.cfg", "unix_socket = /a.sock\n")
+    new, _ = edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                        {"unix_socket": "/b.sock"}, environ={})
+    assert new == b"server_pipe_name = /b.sock\n"
+
+
+def test_unset_comments_out_every_active_line(write):
+    path = write("server.cfg", "log_level = 3\nlog_file = -\n  log_level = 4\n")
+    new, edits = edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                            unset=["log_level"], environ={})
+    assert new == b"#log_level = 3\nlog_file = -\n#log_level = 4\n" and len(edits) == 2
+
+
+def test_cli_set_dry_run_writes_nothing(write):
+    path = write("server.cfg", "log_level = 3\n")
+    result = run_kcconf("set", "--dry-run", str(path), "log_level=6")
+    assert result.returncode == 0 and b"+log_level = 6" in result.stdout
+    assert path.read_bytes() == b"log_level = 3\n"
+
+
+def test_cli_set_keeps_mode_and_makes_backup_only_when_asked(write):
+    path = write("server.cfg", "log_level = 3\n")
+    os.chmod(path, 0o640)
+    assert run_kcconf("set", str(path), "log_level=6").returncode == 0
+    assert path.read_bytes() == b"log_level = 6\n"
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    assert not os.path.exists(str(path) + "~")
+    assert run_kcconf("set", "--backup", str(path), "log_level=5").returncode == 0
+    assert open(str(path) + "~", "rb").read() == b"log_level = 6\n"
+
+
+def test_cli_set_bad_value_changes_nothing(write):
+    path = write("server.cfg", "log_level = 3\n")
+    result = run_kcconf("set", str(path), "log_level=9")
+    assert result.returncode == 1 and path.read_bytes() == b"log_level = 3\n"
+    assert len(result.stderr.decode().strip().splitlines()) == 1
+
+
+def test_symlink_out_of_directory_is_refused(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "etc").mkdir()
+    target = tmp_path / "real" / "server.cfg"
+    target.write_text("log_level = 3\n")
+    link = tmp_path / "etc" / "server.cfg"
+    link.symlink_to(target)
+    with pytest.raises(WriteError, match="symbolic link"):
+        write_atomic(str(link), b"log_level = 4\n")
+    write_atomic(str(link), b"log_level = 4\n", follow_symlinks=True)
+    assert target.read_bytes() == b"log_level = 4\n" and link.is_symlink()
+
+
+@pytest.mark.parametrize("step", ["mkstemp", "write", "fsync", "chmod", "replace"])
+def test_failure_at_any_step_leaves_the_original(tmp_path, monkeypatch, step):
+    path = tmp_path / "server.cfg"
+    path.write_bytes(b"log_level = 3\n")
+    real = {"mkstemp": atomic.tempfile.mkstemp, "fsync": os.fsync, "chmod": os.chmod,
+            "replace": os.replace}
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if step == "write":
+        real_fdopen = os.fdopen
+
+        class Broken:
+            def __init__(self, fd, mode):
+                self.handle = real_fdopen(fd, mode)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.handle.close()
+
+            def write(self, data):
+                self.handle.write(data[:3])
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(atomic.os, "fdopen", Broken)
+    elif step == "mkstemp":
+        monkeypatch.setattr(atomic.tempfile, "mkstemp", boom)
+    else:
+        monkeypatch.setattr(atomic.os, step, boom)
+    with pytest.raises(WriteError, match="No space left"):
+        write_atomic(str(path), b"log_level = 6\n")
+    assert path.read_bytes() == b"log_level = 3\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["server.cfg"]
+    del real
+
+
+def test_env_applies_and_validates_everything_first(tmp_path):
+    (tmp_path / "server.cfg").write_text("log_level = 3\n#softdelete_lifetime = 30\n")
+    (tmp_path / "gateway.cfg").write_text("imap_listen = *:143\n")
+    environ = {"KCCONF_SERVER_LOG_LEVEL": "6", "KCUNCOMMENT_SERVER_A": "softdelete_lifetime = 30",
+               "KCCOMMENT_GATEWAY_B": "imap_listen = *:143", "PATH": "/bin"}
+    plans = envconfig.plan(environ, str(tmp_path), "11.0")
+    envconfig.write(plans)
+    assert (tmp_path / "server.cfg").read_text() == "log_level = 6\nsoftdelete_lifetime = 30\n"
+    assert (tmp_path / "gateway.cfg").read_text() == "#imap_listen = *:143\n"
+
+
+@pytest.mark.parametrize(("variable", "message"), [
+    ("KCCONF_SERVER_LOG_LEVLE", "Did you mean log_level"),
+    ("KCCONF_SERVR_LOG_LEVEL", "no component"),
+])
+def test_env_bad_variable_names_it_and_changes_nothing(tmp_path, variable, message):
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    result = run_kcconf("env", "--dir", str(tmp_path),
+                        env={variable: "6", "KCCONF_SERVER_LOG_FILE": "-"})
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert variable in err and message in err
+    assert (tmp_path / "server.cfg").read_text() == "log_level = 3\n"
+
+
+def test_upgrade_renames_and_comments_out_removed_options(write):
+    path = write("server.cfg", "unix_socket = /x.sock\nserver_tcp_port = 236\nlog_level = 3\n")
+    report = upgrade.upgrade(str(path), path.read_bytes(), schema.load("server"), "8.6", "11.0")
+    text = report.new.decode()
+    assert "server_pipe_name = /x.sock" in text
+    assert "#server_tcp_port = 236" in text and "log_level = 3" in text
+    found = validate.run(str(path), "server", "11.0", data=report.new, environ={})
+    assert [d for d in found.diagnostics if d.severity == "error"] == []
