@@ -121,3 +121,40 @@ def test_other_files_still_checked_after_a_bad_one(tmp_path):
     result = run_kcconf("validate", str(tmp_path / "missing.cfg"), str(good))
     assert result.returncode == 2
     assert b"1 file checked" in result.stdout
+
+
+# --- large and hostile inputs: clear results, bounded time ---------------------------
+
+def test_file_with_100000_options_is_checked(tmp_path):
+    path = tmp_path / "server.cfg"
+    path.write_text("".join(f"log_level = {i % 7}\n" for i in range(100_000)))
+    result = run_kcconf("validate", "--quiet", str(path), timeout=120)
+    assert result.returncode == 0  # duplicates are warnings
+    assert result.stdout.count(b"[KC209]") == 99_999
+
+
+def test_include_chain_1000_deep(tmp_path):
+    for i in range(1000):
+        (tmp_path / f"c{i}.cfg").write_text(f"!include c{i + 1}.cfg\n")
+    (tmp_path / "c1000.cfg").write_text("log_level = 9\n")
+    (tmp_path / "server.cfg").write_text("!include c0.cfg\n")
+    result = run_kcconf("validate", "--no-hints", str(tmp_path / "server.cfg"), timeout=60)
+    assert result.returncode == 1
+    assert b"c1000.cfg:1:13: error: log_level: 9 is outside 0..6 [KC305]" in result.stdout
+
+
+def test_every_line_invalid(tmp_path):
+    path = tmp_path / "server.cfg"
+    path.write_text("".join(f"nonsense line {i}\n" for i in range(5000)))
+    result = run_kcconf("validate", "--quiet", str(path), timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.count(b"[KC106]") == 5000
+
+
+def test_option_name_of_10000_characters(tmp_path):
+    path = tmp_path / "server.cfg"
+    path.write_text("x" * 10_000 + " = 1\n")
+    result = run_kcconf("validate", "--no-hints", str(path), timeout=60)
+    assert result.returncode == 1
+    out = result.stdout.decode()
+    assert "[KC201]" in out and "[KC104]" in out and "Traceback" not in out

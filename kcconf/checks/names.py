@@ -82,9 +82,11 @@ def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
                     f" (valid in {span})",
                     "Choose the release you run with --release, or remove the line.",
                     severity=severity, option=a.name)
-    hint = suggest(ctx.component, ctx.series, a.name)
+    hint = suggest(ctx.component, ctx.series, a.name) if len(a.name) <= 100 else \
+        "Check the spelling against the component's manual page."
+    shown = a.name if len(a.name) <= 60 else a.name[:57] + "..."
     return make("KC201", a.file, entry.line, entry.name_col,
-                f"unknown option {a.name!r}: {consequence}", hint, severity=severity,
+                f"unknown option {shown!r}: {consequence}", hint, severity=severity,
                 option=a.name)
 
 
