@@ -140,8 +140,8 @@ def compare(old: Effective, new: Effective) -> DiffResult:
         if old_value == new_value:
             written_old = before.written if before else None
             written_new = after.written if after else None
-            if before and after and before.source != after.source and written_old != written_new \
-                    and written_old is not None and written_new is not None:
+            if written_old is not None and written_new is not None and \
+                    written_old != written_new:
                 result.changes.append(Change(name, "cosmetic", written_old, written_new, "none",
                                              _where(before), _where(after), option.secret))
             continue
