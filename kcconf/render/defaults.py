@@ -65,6 +65,8 @@ def render(component: Component, series: str) -> str:
                 tags.append("default hidden: secret")
             if option.build:
                 tags.append(f"only with {option.build} support")
+            if option.nonempty and not option.default:
+                tags.append("required: the service does not start until this is set")
             tag = f" [{', '.join(tags)}]" if tags else ""
             for line in textwrap.wrap(f"{title}{tag}", WIDTH - 2) or [""]:
                 out.append(f"# {line}")

@@ -1,0 +1,72 @@
+"""Generated files are in step with the schemas, and the annotated defaults are right."""
+
+from __future__ import annotations
+
+import pytest
+
+import kcconf
+from kcconf import dialect, schema
+from kcconf.dialect import Kind
+from kcconf.generate import drift
+
+from .conftest import ROOT, run_kcconf
+
+
+def test_generated_files_are_in_step():
+    assert drift(ROOT) == [], "run 'kcconf generate'"
+
+
+def test_generate_check_command():
+    result = run_kcconf("generate", "--check", "--root", str(ROOT))
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("name", schema.component_names())
+def test_annotated_defaults_validate_clean_and_read_as_defaults(name):
+    component = schema.load(name)
+    path = ROOT / "etc" / "kopano" / component.file
+    # Options Kopano requires but ships without a default (the LDAP plugin's object type
+    # values) cannot be valid at their default; the file marks them as required.
+    required = {o.name for o in component.present(schema.newest_series()).values()
+                if o.nonempty and not o.default}
+    found = kcconf.validate_file(str(path), name, environ={})
+    assert [(d.code, d.option) for d in found if d.option not in required] == []
+    assert {d.option for d in found} <= required
+    for option in required:
+        assert "required" in path.read_text().split(f"#{option} =")[0].rsplit("\n\n", 1)[-1]
+    doc = dialect.parse(path.read_bytes(), str(path))
+    assert [e for e in doc.entries if e.kind is Kind.OPTION] == []
+    # every active option of the newest release appears, commented out, with its default
+    text = path.read_text()
+    newest = schema.newest_series()
+    for option in component.present(newest).values():
+        if option.renamed_to or option.status != "active":
+            continue
+        default = "" if option.secret or option.default is None else option.default
+        assert f"#{option.name} = {default}".rstrip() + "\n" in text, option.name
+
+
+def test_defaults_command_for_a_release():
+    result = run_kcconf("defaults", "server", "--release", "8.0")
+    assert result.returncode == 0
+    assert b"#softdelete_lifetime = 0\n" in result.stdout
+    assert run_kcconf("defaults", "statsd", "--release", "8.0").returncode == 2
+
+
+def test_explain():
+    result = run_kcconf("explain", "KC302")
+    assert result.returncode == 0 and b"audit_log_enabled = off" in result.stdout
+    assert run_kcconf("explain", "KC999").returncode == 2
+
+
+def test_every_code_the_checks_emit_is_registered():
+    import re
+
+    from kcconf.diagnostics import CODES
+
+    emitted = set()
+    for path in (ROOT / "kcconf").rglob("*.py"):
+        emitted |= set(re.findall(r'"(KC\d{3})"', path.read_text()))
+    assert emitted <= set(CODES)
+    for code in CODES:
+        assert (ROOT / "docs" / "codes" / f"{code}.rst").is_file()
