@@ -262,3 +262,60 @@ def test_arbitrary_option_mixes_never_raise(lines, component, release):
         return  # refused as binary (NUL-heavy text): a clean, one-line outcome
     for d in found:
         assert d.code in CODES
+
+
+# --- cross-option rules declared in the schema --------------------------------------
+
+def rule_ids(diagnostics):
+    return sorted(d.message.rsplit("[", 1)[1].rstrip("]") for d in diagnostics
+                  if d.code == "KC401")
+
+
+def test_rules_fire_on_the_line_to_change(write):
+    text = ("log_method = file\nlog_file =\nthreads = 50\nthread_limit = 10\n"
+            "quota_warn = 100\nquota_soft = 50\nquota_hard = 0\n")
+    found = check(write, text)
+    assert rule_ids(found) == ["log-file-needed", "quota-warn-above-soft",
+                               "thread-limit-below-threads"]
+    lines = {d.message.rsplit("[", 1)[1].rstrip("]"): d.line for d in found if d.code == "KC401"}
+    assert lines == {"log-file-needed": 2, "thread-limit-below-threads": 4,
+                     "quota-warn-above-soft": 5}
+
+
+def test_zero_quota_means_no_limit(write):
+    assert rule_ids(check(write, "quota_warn = 100\nquota_soft = 0\nquota_hard = 50\n")) == []
+
+
+def test_company_placeholder_rules(write):
+    hosted = "enable_hosted_kopano = yes\nloginname_format = %u\n"
+    assert rule_ids(check(write, hosted)) == ["loginname-company-needed-when-hosted"]
+    assert rule_ids(check(write, "storename_format = %f@%c\n")) == [
+        "storename-company-without-hosting"]
+    assert rule_ids(check(write, "user_plugin = unix\nuser_plugin_config = /etc/kopano/unix.cfg"
+                                 "\nloginname_format = %u@%c\n")) == ["loginname-company-with-unix"]
+
+
+def test_audit_file_rule_reads_booleans_as_the_service(write):
+    text = "audit_log_enabled = no\naudit_log_method = file\naudit_log_file =\n"
+    assert rule_ids(check(write, text)) == []
+    text = "audit_log_enabled = off\naudit_log_method = file\naudit_log_file =\n"
+    assert rule_ids(check(write, text)) == ["audit-log-file-needed"]
+
+
+def test_host_rules_only_with_check_host(write, tmp_path):
+    text = f"attachment_storage = files\nattachment_path = {tmp_path}/nowhere\n"
+    path = write("server.cfg", text)
+    assert rule_ids(kcconf.validate_file(str(path), environ={})) == []
+    found = kcconf.validate_file(str(path), environ={}, check_host=True)
+    assert "attachment-path-exists" in rule_ids(found)
+
+
+def test_check_host_secret_file_readable_by_others(write):
+    path = write("server.cfg", "mysql_password = hunter2\n")
+    path.chmod(0o644)
+    found = kcconf.validate_file(str(path), environ={}, check_host=True)
+    assert [d.code for d in found if d.code == "KC503"] == ["KC503"]
+    assert all("hunter2" not in d.message for d in found)
+    path.chmod(0o640)
+    assert not [d for d in kcconf.validate_file(str(path), environ={}, check_host=True)
+                if d.code == "KC503"]
