@@ -62,17 +62,17 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
     doc = dialect.parse(data, path, flavour)
     lines = list(doc.lines)
     ending = edit.line_ending(doc)
-    consumed: dict[str, str] = {}
+    consumed: dict[str, list[str]] = {}
     conversions = []
     for conversion in component.document.get("x-kc-conversions", []):
         if not _between(conversion["since"], from_series, to_series):
             continue
         if not any(old_state.is_set(n) for n in conversion["consumes"]):
             continue
-        for name in conversion["consumes"]:
-            consumed[name] = conversion["target"]
         if all(holds(ctx, c) for c in conversion.get("when", [])):
             conversions.append(conversion)
+            for name in conversion["consumes"]:
+                consumed.setdefault(name, []).append(conversion["target"])
     target_options = component.at(to_series)
     notes: dict[int, bytes] = {}
     for entry in doc.entries:
@@ -82,10 +82,10 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
         option = target_options.get(name)
         index = entry.line - 1
         if name in consumed:
-            notes[index] = _note(f"{name}: converted into {consumed[name]} for {to_series}",
-                                 ending)
+            targets = " and ".join(dict.fromkeys(consumed[name]))
+            notes[index] = _note(f"{name}: converted into {targets} for {to_series}", ending)
             lines[index] = b"#" + lines[index].lstrip(b" \t")
-            report.removed.append((name, f"converted into {consumed[name]}", entry.line))
+            report.removed.append((name, f"converted into {targets}", entry.line))
         elif option is not None and option.present and option.renamed_to and \
                 target_options.get(option.renamed_to) and \
                 target_options[option.renamed_to].present:

@@ -238,3 +238,99 @@ def test_upgrade_renames_and_comments_out_removed_options(write):
     assert "#server_tcp_port = 236" in text and "log_level = 3" in text
     found = validate.run(str(path), "server", "11.0", data=report.new, environ={})
     assert [d for d in found.diagnostics if d.severity == "error"] == []
+
+
+def test_upgrade_converts_listeners_exactly(write):
+    path = write("server.cfg", "server_tcp_port = 236\nserver_bind = 127.0.0.1\n"
+                               "server_tcp_enabled = yes\nserver_ssl_enabled = yes\n"
+                               "server_ssl_port = 8237\n")
+    report = upgrade.upgrade(str(path), path.read_bytes(), schema.load("server"), "8.6", "11.0")
+    text = report.new.decode()
+    assert "\nserver_listen = 127.0.0.1:236\n" in text
+    assert "\nserver_listen_tls = 127.0.0.1:8237\n" in text
+    assert "#server_tcp_port = 236" in text and "#server_ssl_port = 8237" in text
+
+
+def test_upgrade_keeps_tcp_off_when_it_was_off(write):
+    path = write("server.cfg", "server_tcp_enabled = no\n")
+    report = upgrade.upgrade(str(path), path.read_bytes(), schema.load("server"), "8.6", "11.0")
+    assert report.new.decode().endswith("#server_tcp_enabled = no\nserver_listen =\n")
+
+
+def test_upgrade_lists_changed_defaults(write):
+    path = write("server.cfg", "log_level = 3\n")
+    report = upgrade.upgrade(str(path), path.read_bytes(), schema.load("server"), "8.0", "11.0")
+    assert ("softdelete_lifetime", "0", "30") in report.defaults
+
+
+def shipped_pairs():
+    """(old shipped file, its series) for releases older than the newest."""
+    return [p for p in shipped_files() if p.values[2] != schema.newest_series()]
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "name", "series"), shipped_pairs())
+def test_upgrade_of_shipped_configs_validates_and_touches_only_its_options(path, name, series):
+    component = schema.load(name)
+    data = path.read_bytes()
+    newest = schema.newest_series()
+    if not component.present(newest):
+        pytest.skip(f"{name} does not exist in {newest}")
+    report = upgrade.upgrade(str(path), data, component, series, newest)
+    touched = ({old for old, _, _ in report.renamed} | {new for _, new, _ in report.renamed}
+               | {n for n, _, _ in report.removed} | {t for _, t, _ in report.converted})
+    for line in changed_lines(data, report.new):
+        body = line[1:].lstrip("#").strip()
+        assert body.startswith("kcconf upgrade:") or body.split("=")[0].strip() in touched, line
+    after = validate.run(str(path), name, newest, data=report.new, environ={}).diagnostics
+    before = validate.run(str(path), name, series, data=data, environ={}).diagnostics
+    new_errors = {d.code for d in after if d.severity == "error"} - \
+        {d.code for d in before if d.severity == "error"}
+    assert new_errors == set(), [d.message for d in after if d.severity == "error"]
+    # nothing unknown to the new release stays active
+    assert not [d for d in after if d.code in ("KC201", "KC206", "KC207")]
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "name", "series"), shipped_files())
+def test_unset_of_shipped_configs_touches_only_that_option(path, name, series):
+    component = schema.load(name)
+    data = path.read_bytes()
+    doc = dialect.parse(data, str(path), validate.flavour_of(component))
+    active = [e.name for e in doc.entries if e.kind is dialect.Kind.OPTION
+              and component.option(e.name, series) and component.option(e.name, series).present
+              and not component.option(e.name, series).nonempty]
+    if not active:
+        # Everything is commented out (as most shipped files are): unset changes nothing.
+        name_of = {o.name for o in component.present(series).values() if not o.renamed_to}
+        commented = [n for n in name_of if f"#{n} =".encode() in data]
+        assert commented
+        new, edits = edit.apply(str(path), data, component, series, unset=[commented[0]],
+                                environ={})
+        assert new == data and edits == []
+        return
+    new, edits = edit.apply(str(path), data, component, series, unset=[active[0]], environ={})
+    changes = changed_lines(data, new)
+    assert changes and all(active[0] in line for line in changes)
+    assert all(e.option == active[0] for e in edits)
+
+
+@needs_shared
+def test_env_over_shipped_configs(tmp_path):
+    for release in ("8.7.25", "11.0.2"):
+        target = tmp_path / release
+        target.mkdir()
+        for source in (SHIPPED / release).glob("*.cfg"):
+            (target / source.name).write_bytes(source.read_bytes())
+        environ = {"KCCONF_SERVER_LOG_LEVEL": "5", "KCCONF_GATEWAY_LOG_LEVEL": "4"}
+        series = SERIES_DIRS[release]
+        plans = envconfig.plan(environ, str(target), series)
+        envconfig.write(plans)
+        for name, level in (("server", "5"), ("gateway", "4")):
+            path = target / f"{name}.cfg"
+            original = (SHIPPED / release / f"{name}.cfg").read_bytes()
+            changes = changed_lines(original, path.read_bytes())
+            assert [c for c in changes if c.startswith("+")] == [f"+log_level = {level}\n"]
+            errors = [d for d in validate.validate_file(str(path), release=series, environ={})
+                      if d.severity == "error"]
+            assert errors == []
