@@ -11,7 +11,7 @@ from kcconf import __version__  # noqa: E402
 
 project = "kcconf"
 author = "The kcconf developers"
-copyright = "2026, the kcconf developers"  # noqa: A001
+copyright = "2026, the kcconf developers"
 version = release = __version__
 extensions = ["myst_parser", "kcconf_sphinx"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

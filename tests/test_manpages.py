@@ -67,7 +67,7 @@ def test_server_page_shows_real_defaults_and_reload_list():
     newest = schema.newest_series()
     flat = re.sub(r"\s+", " ", text)
     soft = server.option("softdelete_lifetime", newest)
-    assert f"softdelete_lifetime" in flat and f"Default: {soft.default}." in flat
+    assert "softdelete_lifetime" in flat and f"Default: {soft.default}." in flat
     reload_part = flat.split("RELOADING", 1)[1].split("SECURITY LOGGING", 1)[0]
     listed = re.search(r"Reloadable in [\d.]+: (.*?)\.\s*$", reload_part).group(1)
     names = {n.strip() for n in listed.split(",")}

@@ -7,6 +7,9 @@ and kopano-COMPONENT.cfg(5) say the same. Each option becomes a ``confval`` entr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -18,7 +21,7 @@ from kcconf.render import rst
 class KcconfOptions(SphinxDirective):
     required_arguments = 1
     optional_arguments = 0
-    option_spec = {"release": lambda value: value}
+    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {"release": str}
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
