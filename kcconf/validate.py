@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import effective, loader, schema
+from . import effective, loader, schema, suppress
 from .checks import Context, all_checks
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Flavour
@@ -27,6 +27,7 @@ class Result:
     loaded: loader.Loaded
     effective: effective.Effective
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
 
 
 def pick_component(path: str, component: str | None) -> schema.Component:
@@ -56,7 +57,8 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
     found.sort(key=sort_key)
-    return Result(loaded.root.path, component, series, loaded, state, found)
+    kept, suppressions = suppress.apply(found, loaded.documents)
+    return Result(loaded.root.path, component, series, loaded, state, kept, suppressions)
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,

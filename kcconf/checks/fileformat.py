@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..diagnostics import Diagnostic, make
 from ..dialect import CXX_LINE_BUFFER, Document, Kind
 from . import Context
+from .values import is_template
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -66,6 +67,8 @@ def _ignored(ctx: Context, doc: Document, entry) -> Iterator[Diagnostic]:
                    f"'{text.split()[0]}': Python services know no directives and ignore this"
                    " line", "Copy the settings into this file instead of including them.")
         return
+    if is_template(text):
+        return  # a template's control line ({% if %}, <% end %>): not for the service
     if not ctx.python and entry.text[:1] in (" ", "\t") and text.startswith("#"):
         # An indented comment without '=' is dropped like any line without '='.
         return
