@@ -36,7 +36,7 @@ def _load_codes() -> dict[str, Code]:
 CODES: dict[str, Code] = _load_codes()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Diagnostic:
     code: str
     severity: str

@@ -45,7 +45,7 @@ class Kind(enum.Enum):
     """Text the reader skips without a word: no ``=`` in it, or an empty name."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """One line as the reader sees it, with 1-based positions in the physical file."""
 
@@ -111,7 +111,7 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX) -
     doc.final_newline = not data or data.endswith(b"\n")
     doc.utf8_error = _first_utf8_error(data)
     if flavour is Flavour.CXX:
-        doc.entries = list(_cxx_entries(doc.lines))
+        doc.entries = _cxx_entries(doc.lines)
     else:
         doc.entries = list(_python_entries(data))
     return doc
@@ -133,16 +133,26 @@ def _col(prefix: bytes) -> int:
     return len(decode(prefix)) + 1
 
 
-def _cxx_entries(lines: list[bytes]):
+def _cxx_entries(lines: list[bytes]) -> list[Entry]:
+    limit = CXX_LINE_BUFFER - 1
+    out: list[Entry] = []
+    append = out.append
+    comment = Kind.COMMENT
     for number, physical in enumerate(lines, start=1):
-        limit = CXX_LINE_BUFFER - 1
+        if physical[:1] == b"#" and len(physical) <= limit and b"\0" not in physical:
+            # Most lines are comments: the cheap path.
+            append(Entry(comment, number, physical.rstrip(b"\n").decode("utf-8",
+                                                                          "surrogateescape")))
+            continue
         chunks = [physical[i : i + limit] for i in range(0, len(physical), limit)] or [b""]
         offset = 0
         for index, chunk in enumerate(chunks):
             char_base = len(decode(physical[:offset])) if offset else 0
-            yield _cxx_entry(chunk, number, index, char_base,
-                             no_newline=not physical.endswith(b"\n") and index == len(chunks) - 1)
+            append(_cxx_entry(chunk, number, index, char_base,
+                              no_newline=not physical.endswith(b"\n") and
+                              index == len(chunks) - 1))
             offset += len(chunk)
+    return out
 
 
 def _cxx_entry(chunk: bytes, number: int, index: int, char_base: int,

@@ -31,7 +31,7 @@ class InputError(Exception):
         """missing, not-file, unreadable, too-large or binary."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assignment:
     name: str
     value: str
@@ -93,10 +93,17 @@ def check_text(path: str, data: bytes) -> None:
     sample = data[:BINARY_SAMPLE]
     if not sample:
         return
-    text = sample.decode("utf-8", errors="replace")
-    odd = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f\v"))
-    if sample.count(b"\0") * 100 > len(sample) or odd * 10 > len(text):
+    control = len(sample) - len(sample.translate(None, _CONTROL))
+    try:
+        sample.decode("utf-8")
+        invalid = 0
+    except UnicodeDecodeError:
+        invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
+    if sample.count(b"\0") * 100 > len(sample) or (control + invalid) * 10 > len(sample):
         raise InputError(f"{path}: looks like a binary file, not a Kopano config", "binary")
+
+
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 
 
 def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",),
@@ -111,7 +118,9 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
         check_text(path, data)
     root = dialect.parse(data, path, flavour)
     loaded = Loaded(root=root, documents=[root])
-    seen = {_real(path)}
+    seen: set[str] = set()
+    if data.startswith(b"!") or b"\n!" in data:
+        seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
     # An explicit stack instead of recursion: include chains can be deep.
     stack: list[tuple[Document, int, bool]] = [(root, 0, propmap)]
     while stack:

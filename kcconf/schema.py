@@ -156,6 +156,7 @@ class Component:
         self.other_files: tuple[str, ...] = tuple(info.get("other_files", []))
         self.propmap_files: tuple[str, ...] = tuple(info.get("propmap_files", []))
         self._views: dict[str, dict[str, Option]] = {}
+        self._releases: dict[str, list[str]] = {}
 
     @property
     def python(self) -> bool:
@@ -189,11 +190,13 @@ class Component:
 
     def releases_of(self, name: str) -> list[str]:
         """The series in which an option exists."""
-        spec = self.specs.get(name)
-        if spec is None:
-            return []
-        return [s for s in series_list()
-                if resolve_facts(spec["x-kc-history"], s)["present"]]
+        found = self._releases.get(name)
+        if found is None:
+            spec = self.specs.get(name)
+            found = [] if spec is None else [
+                s for s in series_list() if resolve_facts(spec["x-kc-history"], s)["present"]]
+            self._releases[name] = found
+        return found
 
     def first_series(self) -> str:
         """The first series in which this component exists at all."""

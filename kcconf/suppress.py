@@ -68,7 +68,7 @@ def collect(doc: Document) -> list[Suppression]:
 def apply(diagnostics: Iterable[Diagnostic], documents: Iterable[Document]
           ) -> tuple[list[Diagnostic], list[Suppression]]:
     """Diagnostics that remain, and every suppression (with what it matched)."""
-    suppressions = [s for doc in documents for s in collect(doc)]
+    suppressions = [s for doc in documents if b"kcconf:" in doc.data for s in collect(doc)]
     if not suppressions:
         return list(diagnostics), []
     kept = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 
 from .. import schema
@@ -94,8 +95,11 @@ def _span(releases: list[str]) -> str:
     return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
 
 
+@functools.lru_cache(maxsize=4096)
 def suggest(component: schema.Component, series: str, name: str) -> str:
-    """Did-you-mean from this component, then the component the option belongs to."""
+    """Did-you-mean from this component, then the component the option belongs to.
+
+    Cached: the same misspellings recur across the files of a repository."""
     here = [n for n, o in component.at(series).items() if o.present]
     close = difflib.get_close_matches(name, here, n=1, cutoff=0.75)
     if close:

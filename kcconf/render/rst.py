@@ -1,34 +1,68 @@
-"""reStructuredText for a component's configuration file, from its schema.
+"""reStructuredText for a component's configuration file, generated from its schema.
 
-One generator feeds both outputs: the man page kopano-COMPONENT.cfg(5) (through
-docutils' man page writer) and the Sphinx reference pages (where each option becomes a
-``confval`` entry with an index entry and an anchor). Only the option entries differ.
+One generator feeds two outputs, so they cannot disagree: the man page
+kopano-COMPONENT.cfg(5) (through docutils' man page writer, see ``manpage``) and the
+Sphinx reference pages (``docs/_ext/kcconf_sphinx.py``), where each option becomes a
+``confval`` entry with an index entry and an anchor. Only the page frame and the shape
+of an option entry differ between the two.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .. import __version__, schema
 from ..schema import Component, Option
 
 MAN_DATE = "2026-11-24"
-"""Fixed so that regenerating the pages changes nothing unless the schemas change."""
+"""The date in the pages' headers: fixed, so regenerating changes nothing unless the
+schemas or kcconf change (a build date would make every page drift every day)."""
 
-_SPECIAL = re.compile(r"([\\*`|])")
-_TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=\W|$)")
+STATUS_NOTES = {
+    "obsolete": "Obsolete: the service accepts it, with a warning, and ignores it.",
+    "unused": "Unused: the service accepts it, with a warning, but nothing reads it.",
+    "deprecated": "Deprecated: it still works, with a warning; it is meant to go away.",
+    "ignored": "Ignored: the service warns about it and does nothing with it.",
+}
+
+# Inline markup characters, and an underscore that could end a reference name (``name_``).
+_INLINE = re.compile(r"[\\*`|]|_(?![A-Za-z0-9])")
+# A paragraph that docutils would read as an enumerated list item: "1. ", "a) ", "iv. "...
+_ENUMERATOR = re.compile(r"^(\w{1,4}|#)[.)]\s|^\(\w{1,4}\)\s")
 
 
 def text(value: str) -> str:
-    """Escape prose so that reST reads it literally."""
-    value = _SPECIAL.sub(r"\\\1", value)
-    return _TRAILING_UNDERSCORE.sub(r"\1\\_", value)
+    """Escape prose so reST shows it literally: schema texts are plain text, not markup."""
+    return _INLINE.sub(lambda m: "\\" + m.group(0), value)
+
+
+def paragraphs(value: str) -> list[str]:
+    """Plain text (blank lines between paragraphs) as escaped reST paragraphs.
+
+    Lines of a paragraph are joined, so only a paragraph's start can look like a list,
+    a directive, a table or a transition; a backslash before its first character stops
+    that. A trailing ``::`` would announce a literal block, so it is escaped too.
+    """
+    out = []
+    for chunk in re.split(r"\n[ \t]*\n", value.strip()):
+        para = " ".join(line.strip() for line in chunk.splitlines() if line.strip())
+        if not para:
+            continue
+        para = text(para)
+        if para[0] != "\\" and (not para[0].isalnum() or _ENUMERATOR.match(para)):
+            para = "\\" + para
+        if para.endswith("::"):
+            para = para[:-1] + "\\:"
+        out.append(para)
+    return out
 
 
 def literal(value: str) -> str:
+    """A value as inline literal text, or escaped and quoted when a literal cannot hold it."""
     if value == "":
         return "empty"
-    if "``" in value or value != value.strip():
+    if "`" in value or value != value.strip() or "\\" in value:
         return text(repr(value))
     return f"``{value}``"
 
@@ -37,215 +71,296 @@ def heading(title: str, char: str = "=") -> str:
     return f"{title}\n{char * len(title)}\n"
 
 
-def span(releases: list[str]) -> str:
-    if not releases:
-        return "none"
+def indent(block: str, prefix: str = "   ") -> str:
+    return "\n".join(prefix + line if line else "" for line in block.splitlines())
+
+
+def span(releases: Iterable[str]) -> str:
+    """``8.0 to 8.4, 10.0 to 11.0``: the series an option exists in, as runs."""
     order = schema.series_list()
-    first, last = order.index(releases[0]), order.index(releases[-1])
-    if releases == order[first : last + 1]:
-        return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-    return ", ".join(releases)
+    present = set(releases)
+    runs: list[list[str]] = []
+    previous = False
+    for series in order:
+        if series in present:
+            if previous:
+                runs[-1].append(series)
+            else:
+                runs.append([series])
+        previous = series in present
+    if not runs:
+        return "none"
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def type_text(option: Option) -> str:
+    """The meaning type in words: ``integer, 0 to 6``, ``one of file, syslog (any case)``."""
     spec = option.spec
     kind = option.type
     parts = []
     if kind == "enum" and spec.get("enum"):
-        words = ", ".join(spec["enum"])
-        parts.append(f"one of {words}" + (" (any case)" if spec.get("x-kc-case-insensitive")
-                                          else ""))
+        parts.append("one of " + ", ".join(spec["enum"])
+                     + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
     else:
         parts.append(kind)
-    if "minimum" in spec or "maximum" in spec:
-        low, high = spec.get("minimum"), spec.get("maximum")
-        parts.append(f"{_num(low)} to {_num(high)}" if low is not None and high is not None
-                     else f"at least {_num(low)}" if low is not None else f"at most {_num(high)}")
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if low is not None and high is not None:
+        parts.append(f"{_num(low)} to {_num(high)}")
+    elif low is not None:
+        parts.append(f"at least {_num(low)}")
+    elif high is not None:
+        parts.append(f"at most {_num(high)}")
     if spec.get("x-kc-unit"):
         parts.append(f"in {spec['x-kc-unit']}")
+    if spec.get("x-kc-items"):
+        parts.append("items from " + ", ".join(spec["x-kc-items"]))
+    if spec.get("x-kc-separator"):
+        parts.append(f"separated by {spec['x-kc-separator']!r}")
+    if spec.get("x-kc-int-base") == 0:
+        parts.append("a leading 0 means octal, 0x hexadecimal")
     return ", ".join(parts)
 
 
-def _num(value: float | None) -> str:
-    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
-
-
-LONG_VALUE = 40
-"""Longer defaults are shown as a literal block: roff cannot break them inside a line."""
-
-
-def facts_text(component: Component, option: Option) -> list[str]:
-    """Type, releases, reload behaviour, status and (last) the default, as short sentences."""
-    lines = [f"Type: {text(type_text(option))}.",
-             f"Releases: {span(component.releases_of(option.name))}."]
-    if component.python:
-        lines.append("Applied at start only.")
-    else:
-        lines.append("Reload applies it." if option.reloadable else "Needs a restart.")
-    if option.renamed_to:
-        lines.append(f"Old name of {option.renamed_to}.")
-    if option.status in ("obsolete", "unused", "deprecated", "ignored"):
-        lines.append(f"Status in {option.series}: {option.status}.")
-    if option.build:
-        lines.append(f"Only in builds with {option.build} support.")
+def default_text(option: Option) -> str:
     if option.secret:
-        lines.append("Default: not shown (a secret).")
-    elif option.default is None:
-        lines.append("Default: none.")
-    elif len(option.default) > LONG_VALUE:
-        lines.append("Default:")
+        return "not shown (the option holds a secret)"
+    if option.default is None:
+        return "none"
+    return literal(option.default)
+
+
+def facts(component: Component, option: Option) -> list[str]:
+    """Releases, reload behaviour, status and build feature, as short sentences."""
+    out = [f"Releases: {span(component.releases_of(option.name))}."]
+    if component.python:
+        out.append("Read only at start.")
+    elif option.reloadable:
+        out.append("A reload applies it.")
     else:
-        lines.append(f"Default: {literal(option.default)}.")
-    return lines
-
-
-def _indent(block: str, prefix: str = "   ") -> str:
-    return "\n".join(prefix + line if line else "" for line in block.splitlines())
+        out.append("Needs a restart.")
+    if option.renamed_to:
+        out.append(f"Old name of {text(option.renamed_to)}: the value is stored under that"
+                   " name, and the service warns.")
+    if option.status in STATUS_NOTES:
+        out.append(STATUS_NOTES[option.status])
+    if option.nonempty:
+        out.append("Must not be empty.")
+    if option.exact and not component.python:
+        out.append("A value starting with $ is taken literally, not from the environment.")
+    if option.build:
+        out.append(f"Only in builds with {text(option.build)} support.")
+    see = option.spec.get("x-kc-see-also")
+    if see:
+        out.append("See also: " + ", ".join(text(n) for n in see) + ".")
+    return out
 
 
 def option_entry(component: Component, option: Option, sphinx: bool) -> str:
-    description = text(option.spec.get("description", ""))
-    facts = " ".join(facts_text(component, option))
-    if option.default and len(option.default) > LONG_VALUE and not option.secret:
-        facts += f"\n\n::\n\n   {option.default}\n"
+    """One option: a definition list item for the man page, a ``confval`` for Sphinx."""
+    body: list[str] = []
+    title = option.title.strip()
+    if title:
+        body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
+    body += paragraphs(option.spec.get("description", ""))
+    type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     if sphinx:
-        default = "" if option.secret or option.default is None else option.default
-        name = f"{component.name}.{option.name}"
-        body = f"{description}\n\n{facts}"
-        return (f".. confval:: {name}\n   :type: {text(option.type)}\n"
-                f"   :default: {literal(default) if default else 'none'}\n\n"
-                f"{_indent(body)}\n")
-    return f"**{option.name}**\n{_indent(description)}\n\n{_indent(facts)}\n"
+        body.append(" ".join(facts(component, option)))
+        body.append(".. only:: man\n\n" + indent(type_default))
+        default = "none" if option.secret or option.default is None else literal(option.default)
+        if option.secret:
+            default = "not shown (secret)"
+        head = (f".. confval:: {component.name}.{option.name}\n"
+                f"   :type: {text(type_text(option))}\n"
+                f"   :default: {default}\n\n")
+        return head + indent("\n\n".join(body)) + "\n"
+    body.append(" ".join([type_default, *facts(component, option)]))
+    return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
+    """Groups in schema order, each with every option that exists at ``series``."""
     present = component.present(series)
     result = []
     for key, group in component.groups.items():
         members = [o for o in present.values() if o.group == key]
         if members:
             result.append((group, members))
+    grouped = {o.name for _, members in result for o in members}
+    stray = [o for o in present.values() if o.name not in grouped]
+    if stray:  # an option naming no known group must still be documented
+        result.append(({"title": "Other options"}, stray))
     return result
 
 
 def file_format(component: Component) -> str:
+    """The dialect's real rules (see docs/reader.rst), in the reader this service uses."""
     if component.python:
         rules = [
-            "Each line holds one setting, *name* = *value*. The file is read as UTF-8;"
-            " bytes that are not UTF-8 stop the service.",
-            "A line whose first character other than white space is # is a comment."
+            "Each line holds one setting, *name* = *value*; name and value are trimmed of"
+            " white space. The file is read as UTF-8 text.",
+            "A line is a comment when its first character other than white space is #."
             " There are no comments after a value: everything after the = is the value.",
-            "Lines without = are ignored. The last assignment of a name wins.",
-            "There are no directives and no environment variables: !include lines are"
-            " ignored.",
-            "Booleans must be exactly yes, no, true, false, 1 or 0.",
+            "Lines without = are ignored. When a name is set twice, the last assignment"
+            " wins.",
+            "There are no directives: a line such as !include is ignored. Values are not"
+            " taken from the environment: $NAME is just text.",
+            "Booleans must be written exactly yes, no, true, false, 1 or 0; anything else"
+            " stops the service. Unknown names only produce a warning.",
         ]
     else:
         rules = [
-            "Each line holds one setting, *name* = *value*. Name and value are trimmed of"
-            " spaces, tabs and line endings; the first = separates them.",
+            "Each line holds one setting, *name* = *value*. The first = separates them;"
+            " both are trimmed of spaces, tabs and line ends. Names are case-sensitive.",
             "A line is a comment only when # is its very first character. An indented #"
-            " line that contains = is read as a setting with a strange name, which the"
-            " service reports as unknown.",
+            " line that contains = is read as a setting with an odd name, which the"
+            " service rejects as unknown.",
             "There are no comments after a value: in ``log_level = 3 # debug`` the value"
             " is ``3 # debug``.",
-            "Lines without = are ignored without a message. The last assignment of a name"
-            " wins.",
-            "``!include FILE`` reads another file at that point, relative to the directory"
-            " of the including file; each file is read once. A missing file stops reading.",
+            "Lines without = are ignored without a message. When a name is set twice, the"
+            " last assignment wins; that holds across an old name and its new one too.",
+            "``!include FILE`` reads another file at that point. A relative FILE is taken"
+            " from the directory of the including file; each file is read once per load."
+            " If an included file is missing or unreadable, nothing after it is read.",
         ]
         if "propmap" in component.directives:
-            rules.append("``!propmap FILE`` reads a property map (relative to the working"
-                         " directory of the server).")
+            rules.append("``!propmap FILE`` reads a property map file, which maps LDAP"
+                         " attributes to MAPI properties; a relative FILE is taken from the"
+                         " working directory of kopano-server.")
         rules += [
-            "A value starting with $ is replaced by that environment variable, except for"
-            " passwords; when the variable is unset the text is kept.",
-            "Values are cut to 1023 bytes; lines longer than 4095 bytes are split.",
-            "Booleans: only no, false and 0 are false (compared without case from 10.0);"
-            " every other word, off included, is true.",
+            "A value starting with $ is replaced by the environment variable of that name,"
+            " except in options that hold passwords; when the variable is unset, the text"
+            " stays as written.",
+            "A value is cut to 1023 bytes. A line longer than 4095 bytes is split, and the"
+            " rest is read as a new line.",
+            "Booleans: only no, false and 0 are false (before 10.0 only in lower case);"
+            " every other word, off and the empty value included, is true.",
+            "Unknown names are errors: the service refuses to start.",
         ]
     return "\n".join(f"- {rule}" for rule in rules) + "\n"
 
 
+def reloadable_names(component: Component, series: str) -> list[str]:
+    """The options a reload applies at ``series``: Kopano's RELOADABLE flag, exactly."""
+    return sorted(o.name for o in component.present(series).values() if o.reloadable)
+
+
 def reloading(component: Component, series: str) -> str:
+    service = component.service
     if component.python:
-        return (f"{component.service} ignores SIGHUP: every change needs a restart,"
-                f" ``systemctl restart {component.service}``.\n")
-    names = sorted(o.name for o in component.present(series).values()
-                   if o.reloadable and not o.renamed_to)
-    intro = (f"``systemctl reload {component.service}`` (or ``kill -HUP`` on its process)"
-             " resets the options below to their defaults and reads the file again; changes"
-             " to any other option are ignored until a restart.")
+        return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
+                f" ``kill -HUP`` applies anything: after every change, restart it with"
+                f" ``service {service} restart``.\n")
+    intro = ""
+    if service == "kopano-server" and component.name != "server":
+        intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
+                 " kopano-server is the service to reload. ")
+    names = reloadable_names(component, series)
     if not names:
-        return intro + " In this release no option is reloadable.\n"
-    return f"{intro} Reloadable in {series}: {text(', '.join(names))}.\n"
+        return (intro + f"No option of this file is reloadable in {series}: a change takes"
+                f" effect when {service} starts next.\n")
+    return (intro + f"``service {service} reload``, or ``kill -HUP`` sent to the {service}"
+            " process, reads the file again. The options listed below go back to their"
+            " defaults and take the values the file now gives them; changes to every other"
+            f" option are ignored until a restart.\n\nReloadable in {series}:"
+            f" {text(', '.join(names))}.\n")
 
 
 SECURITY_LOGGING = """\
-When audit_log_enabled is on, the server writes a separate audit log, meant for a
-security review rather than for troubleshooting. It records:
+With audit_log_enabled set to a true value, kopano-server keeps an audit log besides
+its normal log. It is meant for security reviews rather than troubleshooting and
+records:
 
-- the start of the service, with the user id it runs as, and the signals it receives;
-- each authentication: whether it succeeded, failed, or was a spoofing attempt, with the
-  user name, the address the connection came from, the method used and the client
-  program;
-- impersonation: a user acting on behalf of another (for example through delegation);
-- sharing decisions: each access to another user's store, folder or message that is
-  allowed or denied, with the object's id, its MAPI type (3 a store, 5 a folder, 7 a
-  message), the owner's name, the acting user's name and the rights involved.
+- the start of the service, with the numeric user id it runs as, and its shutdown;
+- every signal the server receives, with its number (releases before 8.7.10 and
+  9.0.3 only);
+- authentications, whether they succeeded, failed or were spoofed (single sign-on
+  naming another user than requested), each with the user name, the address the
+  connection came from, the authentication method and the client program;
+- impersonation: a user logging in on behalf of another, with both names and whether
+  it was allowed;
+- sharing: every access to an object in another user's store, allowed or denied, and
+  every denied access in one's own store, each with the object's id, its MAPI object
+  type (1 a store, 3 a folder, 5 a message, 7 an attachment), the store owner's name,
+  the acting user's name and the right asked for (read, create, edit, delete, view,
+  and so on); denied attempts to read the server's statistics tables are logged too.
 
-audit_log_method chooses the destination (by default syslog's authpriv facility, where
-authentication records usually go), audit_log_file the file when the method is file,
-audit_log_level how much is recorded and audit_log_timestamp whether file lines carry
-the time.
+audit_log_method sends the records to syslog with the authpriv facility (the default),
+to the file named by audit_log_file (with file), or nowhere (with off);
+audit_log_timestamp puts the time at the start of each line of a file. audit_log_level
+filters by level like log_level: authentication, impersonation and sharing records
+come at level 1, the start-up record at 4, and access to objects in the user's own
+store at 5; 0 records nothing. A reload applies a new audit_log_level; the other audit
+options need a restart.
 """
 
 
-def render_component(component: Component, series: str, sphinx: bool = False) -> str:
+def _section(title: str, sphinx: bool) -> str:
+    return heading(title if sphinx else title.upper(), "-" if sphinx else "=")
+
+
+def _frame_top(component: Component, series: str) -> list[str]:
+    """Title, subtitle and docinfo in the form rst2man turns into .TH and NAME."""
     title = f"kopano-{component.name}.cfg"
-    out: list[str] = []
-    if not sphinx:
-        bar = "=" * len(title)
-        summary = f"configuration file of the {component.summary}"
-        out += [bar, title, bar, "", "-" * len(summary), summary, "-" * len(summary), "",
-                ":Manual section: 5", ":Manual group: Kopano Core",
-                f":Version: kcconf {__version__} (Kopano {series})", f":Date: {MAN_DATE}", ""]
-        out.append(heading("SYNOPSIS"))
-        out.append(f"**/etc/kopano/{component.file}**\n")
-        out.append(heading("DESCRIPTION"))
+    summary = f"configuration file of the {component.summary}"
+    return ["=" * len(title), title, "=" * len(title), "",
+            "-" * len(summary), summary, "-" * len(summary), "",
+            ":Manual section: 5", ":Manual group: Kopano Core",
+            f":Version: kcconf {__version__}", f":Date: {MAN_DATE}", "",
+            heading("SYNOPSIS"), f"**/etc/kopano/{component.file}**\n",
+            heading("DESCRIPTION")]
+
+
+def files_and_environment(component: Component, sphinx: bool) -> list[str]:
+    out = [_section("Files", sphinx)]
+    out.append(f"/etc/kopano/{component.file}\n   The file this page describes.\n")
+    for other in component.other_files:
+        out.append(f"/etc/kopano/{other}\n   Another file in the same format.\n")
+    for propmap in component.propmap_files:
+        out.append(f"/etc/kopano/{propmap}\n   The property map, read with !propmap.\n")
+    out.append(_section("Environment", sphinx))
+    if component.python:
+        out.append("KOPANO_CFG_DIR\n   The directory in which the Python services look for"
+                   " their configuration file when none is named on the command line;"
+                   " /etc/kopano when unset.\n")
+    elif component.service == "kopano-server" and component.name != "server":
+        out.append("KOPANO_CONFIG_PATH\n   Does not apply to this file: kopano-server reads"
+                   " it from the path in its user_plugin_config option.\n")
+    else:
+        out.append("KOPANO_CONFIG_PATH\n   The directory in which the C++ services look for"
+                   " their configuration files when none is named on the command line;"
+                   " /etc/kopano when unset.\n")
+    return out
+
+
+def render_component(component: Component, series: str, *, sphinx: bool = False) -> str:
+    """The page for ``component`` at ``series``: a whole man page, or (``sphinx``) the
+    body of a reference page, placed under a title the caller writes."""
+    out: list[str] = [] if sphinx else _frame_top(component, series)
     description = component.document.get("description", "")
-    out.append(text(description) + "\n")
-    out.append(f"This page describes Kopano {series}. It is generated by kcconf from the"
-               f" schema of the {component.name} component; ``kcconf man {component.name}"
-               " --release X.Y`` shows another release.\n")
-    out.append(heading("FILE FORMAT" if not sphinx else "File format",
-                       "=" if not sphinx else "-"))
+    out += [p + "\n" for p in paragraphs(description)]
+    out.append(f"This page describes Kopano {series}; kcconf generated it from the schema"
+               f" of the {component.name} component. ``kcconf man {component.name}"
+               " --release X.Y`` shows the page for another release.\n")
+    out.append(_section("File format", sphinx))
     out.append(file_format(component))
     for group, members in groups_of(component, series):
-        out.append(heading(group["title"].upper() if not sphinx else group["title"],
-                           "=" if not sphinx else "-"))
-        if group.get("description"):
-            out.append(text(group["description"]) + "\n")
-        for option in members:
-            out.append(option_entry(component, option, sphinx))
-    out.append(heading("RELOADING" if not sphinx else "Reloading", "=" if not sphinx else "-"))
+        out.append(_section(group["title"], sphinx))
+        out += [p + "\n" for p in paragraphs(group.get("description", ""))]
+        out += [option_entry(component, o, sphinx) for o in members]
+    out.append(_section("Reloading", sphinx))
     out.append(reloading(component, series))
     if component.name == "server":
-        out.append(heading("SECURITY LOGGING" if not sphinx else "Security logging",
-                           "=" if not sphinx else "-"))
+        out.append(_section("Security logging", sphinx))
         out.append(SECURITY_LOGGING)
+    out += files_and_environment(component, sphinx)
     if not sphinx:
-        out.append(heading("FILES"))
-        out.append(f"/etc/kopano/{component.file}\n    The file this page describes.\n")
-        out.append(heading("ENVIRONMENT"))
-        if component.python:
-            out.append("KOPANO_CFG_DIR\n    Directory the Python services read their"
-                       " configuration from, instead of /etc/kopano.\n")
-        else:
-            out.append("KOPANO_CONFIG_PATH\n    Directory the services read their"
-                       " configuration files from, instead of /etc/kopano.\n")
         out.append(heading("SEE ALSO"))
-        others = [f"**kopano-{n}.cfg**\\ (5)" for n in schema.component_names()
-                  if n != component.name][:6]
-        out.append(f"**kcconf**\\ (1), **{component.service}**\\ (8), " + ", ".join(others) + "\n")
+        pages = ["**kcconf**\\ (1)", f"**{component.service}**\\ (8)"]
+        pages += [f"**kopano-{n}.cfg**\\ (5)" for n in schema.component_names()
+                  if n != component.name]
+        out.append(", ".join(pages) + "\n")
     return "\n".join(out)
