@@ -23,6 +23,11 @@ FACT_DEFAULTS: dict[str, Any] = {
 }
 
 
+PLACEHOLDER = "TODO"
+"""What the reference import writes for meaning not yet written (issue 3)."""
+NOT_DESCRIBED = "Not described yet: see the option's type, default and releases below."
+
+
 class SchemaError(Exception):
     """A schema file is missing or broken: an installation problem (exit status 2)."""
 
@@ -124,7 +129,13 @@ class Option:
 
     @property
     def title(self) -> str:
-        return self.spec.get("title", "")
+        title = self.spec.get("title", "")
+        return "" if title == PLACEHOLDER else title
+
+    @property
+    def description(self) -> str:
+        text = self.spec.get("description", "")
+        return NOT_DESCRIBED if text in ("", PLACEHOLDER) else text
 
     @property
     def group(self) -> str:

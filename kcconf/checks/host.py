@@ -35,8 +35,9 @@ def _paths(ctx: Context) -> Iterator[Diagnostic]:
             continue
         kind = option.spec.get("x-kc-path-kind")
         must_exist = kind is not None or option.py_check_path
-        if not must_exist or "%" in setting.value:
-            continue
+        if not must_exist or "%" in setting.value or not setting.value.startswith("/"):
+            continue  # relative paths depend on the service's working directory; words
+            # such as 'internal' (built-in user scripts) are not paths
         a = setting.assignment
         file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (
             ctx.loaded.root.path, 1, 1)

@@ -68,7 +68,7 @@ def render(component: Component, series: str) -> str:
             if option.nonempty and not option.default:
                 tags.append("required: the service does not start until this is set")
             tag = f" [{', '.join(tags)}]" if tags else ""
-            for line in textwrap.wrap(f"{title}{tag}", WIDTH - 2) or [""]:
+            for line in textwrap.wrap(f"{title}{tag}".strip(), WIDTH - 2):
                 out.append(f"# {line}")
             out.append(f"#{option.name} = {default_text(option)}".rstrip())
     return "\n".join(out) + "\n"
