@@ -28,28 +28,23 @@ def generated_files() -> Iterator[tuple[str, str]]:
     yield from manpage.generated_files()
 
 
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def drift(root: Path) -> list[str]:
-    changed = []
-    for relative, content in generated_files():
-        path = root / relative
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current != content:
-            changed.append(relative)
-    return changed
+    return [relative for relative, content in generated_files()
+            if _current(root / relative) != content]
 
 
 def write_all(root: Path) -> list[str]:
     written = []
     for relative, content in generated_files():
         path = root / relative
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current == content:
+        if _current(path) == content:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")

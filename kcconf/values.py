@@ -49,15 +49,19 @@ def _c_digits(text: str, pos: int, base: int) -> tuple[int, int]:
     return value, pos - start
 
 
-def strtol(text: str, base: int = 10) -> Number:
-    """C strtol: blanks, sign, then digits in ``base`` (0: 0x hex, 0 octal, else decimal)."""
+def _sign(text: str) -> tuple[int, bool]:
+    """Skip C white space and an optional sign: (position, negative)."""
     pos = 0
     while pos < len(text) and text[pos] in C_SPACE:
         pos += 1
-    negative = False
     if pos < len(text) and text[pos] in "+-":
-        negative = text[pos] == "-"
-        pos += 1
+        return pos + 1, text[pos] == "-"
+    return pos, False
+
+
+def strtol(text: str, base: int = 10) -> Number:
+    """C strtol: blanks, sign, then digits in ``base`` (0: 0x hex, 0 octal, else decimal)."""
+    pos, negative = _sign(text)
     if base in (0, 16) and text[pos : pos + 2].lower() == "0x" and \
             _c_digits(text, pos + 2, 16)[1] > 0:
         pos += 2
@@ -74,13 +78,7 @@ def strtol(text: str, base: int = 10) -> Number:
 
 def strtoul(text: str, base: int = 10) -> Number:
     """C strtoull: like strtol, but a minus sign wraps the number modulo 2**64."""
-    pos = 0
-    while pos < len(text) and text[pos] in C_SPACE:
-        pos += 1
-    negative = False
-    if pos < len(text) and text[pos] in "+-":
-        negative = text[pos] == "-"
-        pos += 1
+    pos, negative = _sign(text)
     value, count = _c_digits(text, pos, base)
     if count == 0:
         return Number(0, 0)
