@@ -148,8 +148,8 @@ def _python(ctx: Context, option: Option, text: str, diag) -> Iterator[Diagnosti
         number = values.python_size(text)
         if number is None:
             yield diag("KC308", f"{shown(option, text)} is not a size: the service stops at"
-                       " start-up", "Write a number with an optional unit: 512, 64k, 16mb,"
-                       " 2gib.")
+                       " start-up", "Write a number with a unit (the Python services need"
+                       " one): 512b, 64k, 16mb, 2gib.")
             return
         yield from _range(option, number, diag)
         return
