@@ -87,7 +87,7 @@ def _commented(doc: Document, name: str) -> list[dialect.Entry]:
     return found
 
 
-def _split_ending(line: bytes) -> tuple[bytes, bytes]:
+def split_ending(line: bytes) -> tuple[bytes, bytes]:
     for ending in (b"\r\n", b"\n"):
         if line.endswith(ending):
             return line[: -len(ending)], ending
@@ -95,7 +95,7 @@ def _split_ending(line: bytes) -> tuple[bytes, bytes]:
 
 
 def _replace_value(line: bytes, value: str) -> bytes:
-    body, ending = _split_ending(line)
+    body, ending = split_ending(line)
     eq = body.index(b"=")
     after = body[eq + 1 :]
     spacing = after[: len(after) - len(after.lstrip(b" \t"))] or (b" " if value else b"")
@@ -121,7 +121,7 @@ def set_one(doc: Document, component: schema.Component, series: str, name: str,
         index = entry.line - 1
         new = _replace_value(lines[index], value)
         if entry.name != name:  # an old name: write the current one
-            body, ending = _split_ending(new)
+            body, ending = split_ending(new)
             eq = body.index(b"=")
             lead = body[: len(body) - len(body.lstrip(b" \t"))]
             rest = body[eq:]
@@ -133,7 +133,7 @@ def set_one(doc: Document, component: schema.Component, series: str, name: str,
     commented = _commented(doc, name)
     if commented:
         entry = commented[0]
-        _, old_ending = _split_ending(lines[entry.line - 1])
+        _, old_ending = split_ending(lines[entry.line - 1])
         lines[entry.line - 1] = text + old_ending
         return lines, Edit(name, "uncommented", entry.line)
     position = _group_position(doc, component, series, name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import dialect, schema
 from .atomic import write_atomic
-from .edit import Edit, EditError, apply, line_ending
+from .edit import Edit, EditError, apply, split_ending
 from .loader import InputError, read_bytes
 from .validate import flavour_of
 
@@ -99,10 +99,8 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
             return b"".join(lines)
         if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:
-            ending = b"\r\n" if lines[entry.line - 1].endswith(b"\r\n") else (
-                b"\n" if lines[entry.line - 1].endswith(b"\n") else b"")
-            lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + (
-                ending or line_ending(doc) if entry.line < len(lines) else ending)
+            _, ending = split_ending(lines[entry.line - 1])  # keep the line's own ending
+            lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + ending
             return b"".join(lines)
     what = "an active line" if comment else "a commented line"
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")

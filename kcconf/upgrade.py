@@ -89,7 +89,7 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
         elif option is not None and option.present and option.renamed_to and \
                 target_options.get(option.renamed_to) and \
                 target_options[option.renamed_to].present:
-            body, line_end = edit._split_ending(lines[index])
+            body, line_end = edit.split_ending(lines[index])
             eq = body.index(b"=")
             lead = body[: len(body) - len(body.lstrip(b" \t"))]
             lines[index] = lead + option.renamed_to.encode() + b" " + body[eq:].lstrip() + \
