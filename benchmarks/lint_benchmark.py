@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Speed and memory of kcconf lint, side by side with its baselines, from one run.
+"""Speed and memory of ``kcconf lint`` beside its baselines, all from one run.
 
-    python3 benchmarks/lint_benchmark.py [--files 10000] [--skip-check-jsonschema]
+    python3 benchmarks/lint_benchmark.py [--files 10000] [--runs 3] [--skip-check-jsonschema]
 
-Builds a synthetic config repository under benchmarks/_work/ (variants of Kopano's
-shipped configs from ../shared/reference/shipped, or of kcconf's annotated defaults when
-that is absent: a few options set, some with typos and bad values, chosen with a fixed
-seed), then measures:
+Builds a synthetic config repository under benchmarks/_work/ (git-ignored): hosts whose
+/etc/kopano holds variants of Kopano's shipped configs (../shared/reference/shipped/*/,
+or ``kcconf defaults COMPONENT`` when that is absent) with options set, typos, bad
+values, inline comments, kopano-/zarafa- names, Jinja2 templates and releases given by
+a ``# kcconf: release=`` comment or by a .kcconf.toml mapping, all drawn from a fixed
+seed. Then it measures, best of --runs unless said otherwise:
 
-- kcconf lint: wall time, files per second, peak memory (GNU time's maximum resident
-  set of the main process, plus the largest worker's, from getrusage);
+- kcconf lint over 10,000 and 1,000 files (linearity), default jobs and -j 1: wall
+  time, files per second, and the peak memory of the whole process tree (RSS and PSS
+  of kcconf and its workers, summed, sampled every 20 ms from /proc);
 - cat over the same files: the I/O floor;
-- check-jsonschema (installed into benchmarks/_work/venv from PyPI) validating the same
-  settings converted to one JSON document per file, against kcconf's own schemas;
-- kcconf lint at 1,000 files, to show the time is linear;
-- kcconf validate of one file against a bare ``python3 -c pass`` (start-up).
+- check-jsonschema (installed from PyPI into benchmarks/_work/venv when missing) over
+  the same settings converted to one JSON document per file, against kcconf's schema of
+  the file's component: one process per schema, as a CI step would run it, and with
+  two such processes at a time;
+- start-up: ``kcconf validate`` of one file against a bare ``python -c pass`` (mean of
+  --startup-runs). Both run with bytecode caching allowed, as an installed kcconf
+  has its .pyc files.
 """
 
 from __future__ import annotations
@@ -24,159 +30,341 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
 SHIPPED = ROOT.parent / "shared" / "reference" / "shipped"
+SEED = 20261124
+GENERATOR = "4"
+"""Bump when the generator changes, so cached repositories are rebuilt."""
 sys.path.insert(0, str(ROOT))
 
 from kcconf import dialect, schema  # noqa: E402
+from kcconf.lint import load_settings  # noqa: E402
+from kcconf.suppress import hints  # noqa: E402
 
-TYPOS = ["log_levle", "server_lsten", "mysql_hots", "attachment_pth", "imap_listen"]
-BAD = [("log_level", "9"), ("log_level", "010"), ("audit_log_enabled", "off"),
-       ("softdelete_lifetime", "30 days"), ("cache_cell_size", "512b")]
+BAD_VALUES = {"log_level": "9", "audit_log_enabled": "off", "softdelete_lifetime": "30 days",
+              "cache_cell_size": "512b", "log_timestamp": "on", "server_max_keep_alive": "010"}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV.pop("NO_COLOR", None)
 
 
-def templates() -> list[tuple[str, bytes]]:
-    found = []
+# -- the synthetic repository ------------------------------------------------------------
+
+def sources() -> dict[str, list[tuple[str, bytes]]]:
+    """Shipped configs per release (X.Y), or kcconf's defaults for the newest release."""
+    found: dict[str, list[tuple[str, bytes]]] = {}
     if SHIPPED.is_dir():
-        for path in sorted(SHIPPED.glob("*/*.cfg")):
-            if schema.component_for_filename(path.name) and "propmap" not in path.name:
-                found.append((path.name, path.read_bytes()))
-    else:
-        from kcconf.render import defaults
-
+        for folder in sorted(SHIPPED.iterdir()):
+            if not re.fullmatch(r"\d+\.\d+\.\d+", folder.name):
+                continue
+            series = ".".join(folder.name.split(".")[:2])
+            found[series] = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.cfg"))]
+    if not found:
+        series = schema.newest_series()
+        found[series] = []
         for name in schema.component_names():
-            component = schema.load(name)
-            found.append((component.file,
-                          defaults.render(component, schema.newest_series()).encode()))
+            text = subprocess.run([sys.executable, "-m", "kcconf", "defaults", name],
+                                  capture_output=True, check=True, cwd=ROOT, env=ENV).stdout
+            found[series].append((schema.load(name).file, text))
     return found
 
 
+def mutate(rng: random.Random, name: str, data: bytes, release: str, hint: bool
+           ) -> tuple[str, bytes]:
+    lines = data.decode("utf-8", "surrogateescape").splitlines()
+    commented = [n for n, line in enumerate(lines) if re.match(r"#\s*[a-z_]+\s*=", line)]
+    for n in rng.sample(commented, min(3, len(commented))):
+        lines[n] = lines[n].lstrip("#").strip()  # set an option (to its default)
+    active = [n for n, line in enumerate(lines) if re.match(r"[a-z_]+\s*=", line)]
+    if active and rng.random() < 0.3:  # a typo in a name
+        n = rng.choice(active)
+        key, _, value = lines[n].partition("=")
+        key = key.strip()
+        if len(key) > 3:
+            i = rng.randrange(1, len(key) - 2)
+            key = key[:i] + key[i + 1] + key[i] + key[i + 2:]
+        lines[n] = f"{key} = {value.strip()}"
+    if rng.random() < 0.3:  # a bad value where the component has the option
+        option, value = rng.choice(sorted(BAD_VALUES.items()))
+        lines.append(f"{option} = {value}")
+    if active and rng.random() < 0.1:  # an inline comment
+        n = rng.choice(active)
+        lines[n] += " # changed by ops"
+    component = schema.component_for_filename(name)
+    roll = rng.random()
+    if component and roll < 0.1:  # a Jinja2 template of it
+        name += ".j2"
+        if active:
+            n = rng.choice(active)
+            key = lines[n].partition("=")[0].strip()
+            lines[n] = f"{key} = {{{{ kopano_{key} | default('x') }}}}"
+            lines[n:n] = ["{% if kopano_managed %}"]
+            lines.insert(n + 2, "{% endif %}")
+    elif component and roll < 0.25:
+        name = "kopano-" + name
+    elif component and roll < 0.3 and release.startswith("8."):
+        name = "zarafa-" + name
+    if hint:
+        lines.insert(0, f"# kcconf: release={release}")
+    return name, ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+
+
 def build(count: int) -> Path:
+    """hosts/<release>-<n>/etc/kopano/* until ``count`` files; cached between runs."""
     target = WORK / f"repo-{count}"
-    if target.is_dir() and sum(1 for _ in target.rglob("*.cfg")) == count:
+    stamp = target / ".generated"
+    if stamp.is_file() and stamp.read_text() == f"{GENERATOR} {SEED} {count}":
         return target
     shutil.rmtree(target, ignore_errors=True)
-    rng = random.Random(20261124)
-    sources = templates()
-    for i in range(count):
-        name, data = sources[i % len(sources)]
-        lines = data.decode("utf-8", "replace").splitlines()
-        commented = [n for n, line in enumerate(lines) if re.match(r"^#\s*[a-z_]+\s*=", line)]
-        for n in rng.sample(commented, min(3, len(commented))):
-            lines[n] = lines[n].lstrip("#").strip()  # set an option at its default
-        if name == "server.cfg" and rng.random() < 0.5:
-            option, value = rng.choice(BAD)
-            lines.append(f"{option} = {value}")
-        if rng.random() < 0.3:
-            lines.append(f"{rng.choice(TYPOS)} = 1")
-        path = target / f"host{i // 100:03d}" / f"{i:05d}" / "etc" / "kopano" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n")
+    rng = random.Random(SEED)
+    by_release = sources()
+    releases = sorted(by_release, key=schema.series_key)
+    newest = releases[-1]
+    written = host = 0
+    while written < count:
+        release = releases[host % len(releases)]
+        # Older releases: every other host says so in each file; the others are
+        # "legacy" hosts, placed by one .kcconf.toml pattern per release.
+        by_comment = release != newest and (host // len(releases)) % 2 == 0
+        kind = "legacy" if release != newest and not by_comment else "r"
+        tag = kind + release.replace(".", "")
+        folder = target / "hosts" / f"{tag}-{host:04d}" / "etc" / "kopano"
+        folder.mkdir(parents=True)
+        for name, data in by_release[release]:
+            if written == count:
+                break
+            name, text = mutate(rng, name, data, release, by_comment)
+            (folder / name).write_bytes(text)
+            written += 1
+        host += 1
+    mapping = [f'[[files]]\npath = "hosts/legacy{r.replace(".", "")}-*"\nrelease = "{r}"\n'
+               for r in releases if r != newest]
+    (target / ".kcconf.toml").write_text("\n".join(mapping))
+    stamp.write_text(f"{GENERATOR} {SEED} {count}")
     return target
 
 
-def timed(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, check=False, **kwargs)
-    return time.perf_counter() - start, result
+def config_files(repo: Path) -> list[Path]:
+    return sorted(p for p in repo.rglob("*") if p.is_file() and ".cfg" in p.name)
 
 
-def lint_run(repo: Path) -> tuple[float, float]:
-    """Wall seconds and peak memory in MB (main process + largest worker)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds, result = timed(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "kcconf",
-                             "lint", "-q", str(repo)])
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"kcconf lint failed: {result.stderr.decode()[-500:]}")
-    main_kb = int(result.stderr.decode().strip().splitlines()[-1])
-    workers_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return seconds, (main_kb + workers_kb) / 1024
+# -- measuring ---------------------------------------------------------------------------
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            for task in os.listdir(f"/proc/{pids[i]}/task"):
+                with open(f"/proc/{pids[i]}/task/{task}/children") as handle:
+                    pids.extend(int(p) for p in handle.read().split())
+        except OSError:
+            pass
+        i += 1
+    return pids
 
 
-def cat_floor(repo: Path) -> float:
-    files = [str(p) for p in repo.rglob("*.cfg")]
-    start = time.perf_counter()
-    for i in range(0, len(files), 2000):
-        subprocess.run(["cat", *files[i:i + 2000]], stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """Summed RSS and PSS in KiB (PSS shares pages that forked workers have in common)."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss, pss
 
 
-def check_jsonschema(repo: Path) -> float | None:
-    venv = WORK / "venv"
-    exe = venv / "bin" / "check-jsonschema"
+def measured(cmd: list[str], cwd: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, peak tree RSS and PSS in MB, exit status; output discarded."""
+    peak = [0, 0]
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                rss, pss = _memory(_tree(proc.pid))
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        status = proc.wait()
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        if status not in (0, 1):
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.read()[-800:]!r}")
+    return seconds, peak[0] / 1024, peak[1] / 1024, status
+
+
+def lint(repo: Path, runs: int, *extra: str) -> tuple[float, float, float]:
+    best, rss, pss = float("inf"), 0.0, 0.0
+    for _ in range(runs):
+        seconds, r, p, _ = measured([sys.executable, "-m", "kcconf", "lint", "-q", *extra],
+                                    repo)
+        best, rss, pss = min(best, seconds), max(rss, r), max(pss, p)
+    return best, rss, pss
+
+
+def cat(files: list[Path], runs: int) -> float:
+    names = [str(p) for p in files]
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        for i in range(0, len(names), 2000):
+            subprocess.run(["cat", *names[i:i + 2000]], stdout=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def check_jsonschema_exe() -> Path | None:
+    exe = WORK / "venv" / "bin" / "check-jsonschema"
     if not exe.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        install = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "check-jsonschema"],
-                                 check=False)
-        if install.returncode != 0:
+        subprocess.run([sys.executable, "-m", "venv", str(WORK / "venv")], check=True)
+        install = subprocess.run([str(WORK / "venv" / "bin" / "pip"), "install", "-q",
+                                  "check-jsonschema"], check=False)
+        if install.returncode != 0 or not exe.exists():
             return None
-    json_dir = WORK / f"json-{repo.name}"
-    groups: dict[str, list[str]] = {}
-    if not json_dir.is_dir():
-        for path in repo.rglob("*.cfg"):
-            name = schema.component_for_filename(path.name)
-            component = schema.load(name)
-            flavour = dialect.Flavour.PYTHON if component.python else dialect.Flavour.CXX
-            doc = dialect.parse(path.read_bytes(), str(path), flavour)
-            settings = {e.name: e.value for e in doc.entries if e.kind is dialect.Kind.OPTION}
-            out = json_dir / name / (path.parent.parent.parent.name + "-" + path.name + ".json")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(settings))
-    for sub in json_dir.iterdir():
-        groups[sub.name] = [str(p) for p in sub.iterdir()]
-    start = time.perf_counter()
+    return exe
+
+
+def as_json(repo: Path, files: list[Path]) -> dict[str, list[str]]:
+    """One JSON document of settings per placed config file, grouped by component."""
+    out = WORK / f"json-{repo.name}"
+    stamp = out / ".generated"
+    if not (stamp.is_file() and stamp.read_text() == (repo / ".generated").read_text()):
+        shutil.rmtree(out, ignore_errors=True)
+        settings = load_settings(str(repo / ".kcconf.toml"))
+        for n, path in enumerate(files):
+            data = path.read_bytes()
+            rel = path.relative_to(repo).as_posix()
+            name = hints(data).get("component") or settings.mapping(rel)[0] or \
+                schema.component_for_filename(path.name)
+            if name is None:
+                continue
+            flavour = dialect.Flavour.PYTHON if schema.load(name).python else \
+                dialect.Flavour.CXX
+            doc = dialect.parse(data, str(path), flavour)
+            values = {e.name: e.value for e in doc.entries if e.kind is dialect.Kind.OPTION}
+            target = out / name / f"{n:05d}.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(values))
+        stamp.write_text((repo / ".generated").read_text())
+    return {d.name: sorted(str(p) for p in d.glob("*.json")) for d in sorted(out.iterdir())
+            if d.is_dir()}
+
+
+def check_jsonschema(exe: Path, groups: dict[str, list[str]], parallel: int) -> float:
+    commands = []
     for name, files in groups.items():
-        schema_file = ROOT / "schemas" / f"{name}.schema.json"
+        schema_file = str(ROOT / "schemas" / f"{name}.schema.json")
         for i in range(0, len(files), 2000):
-            subprocess.run([str(exe), "--schemafile", str(schema_file), *files[i:i + 2000]],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            commands.append([str(exe), "--schemafile", schema_file, *files[i:i + 2000]])
+    start = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(lambda c: subprocess.run(c, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL, check=False),
+                      commands))
     return time.perf_counter() - start
 
 
-def startup(runs: int = 20) -> tuple[float, float]:
+def startup(runs: int) -> tuple[float, float]:
     config = str(ROOT / "etc" / "kopano" / "server.cfg")
-    kc = [timed([sys.executable, "-m", "kcconf", "validate", config])[0] for _ in range(runs)]
-    bare = [timed([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
-    return statistics.mean(kc), statistics.mean(bare)
+    validate = [sys.executable, "-m", "kcconf", "validate", "-q", config]
+    bare = [sys.executable, "-c", "pass"]
+    subprocess.run(validate, capture_output=True, cwd=ROOT, env=ENV, check=False)  # .pyc
+    times: dict[str, list[float]] = {"kcconf": [], "bare": []}
+    for _ in range(runs):
+        for key, cmd in (("kcconf", validate), ("bare", bare)):
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, cwd=ROOT, env=ENV, check=False)
+            times[key].append(time.perf_counter() - start)
+    return statistics.mean(times["kcconf"]), statistics.mean(times["bare"])
 
+
+# -- the report --------------------------------------------------------------------------
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--startup-runs", type=int, default=20)
     parser.add_argument("--skip-check-jsonschema", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    small, big = build(args.files // 10), build(args.files)
-    cat_seconds = cat_floor(big)
-    small_seconds, _ = lint_run(small)
-    lint_seconds, peak_mb = lint_run(big)
-    cj = None if args.skip_check_jsonschema else check_jsonschema(big)
-    kc_start, bare_start = startup()
-    n = args.files
-    print(f"machine: {os.cpu_count()} CPUs; {n} files ({sum(p.stat().st_size for p in big.rglob('*.cfg')) // 1024} KiB)")
-    print(f"{'measure':<44}{'value':>14}")
-    print(f"{'kcconf lint, ' + str(n) + ' files (s)':<44}{lint_seconds:>14.2f}")
-    print(f"{'kcconf lint, files per second':<44}{n / lint_seconds:>14.0f}")
-    print(f"{'kcconf lint, ' + str(n // 10) + ' files (s)':<44}{small_seconds:>14.2f}")
-    print(f"{'linearity: time ratio for 10x files':<44}{lint_seconds / small_seconds:>14.1f}")
-    print(f"{'kcconf lint peak memory (MB)':<44}{peak_mb:>14.1f}")
-    print(f"{'cat over the same files (s)':<44}{cat_seconds:>14.2f}")
-    print(f"{'kcconf lint / cat floor':<44}{lint_seconds / cat_seconds:>14.1f}")
-    if cj is not None:
-        print(f"{'check-jsonschema, same settings as JSON (s)':<44}{cj:>14.2f}")
-        print(f"{'check-jsonschema / kcconf lint':<44}{cj / lint_seconds:>14.1f}")
-    print(f"{'kcconf validate one file (ms)':<44}{kc_start * 1000:>14.1f}")
-    print(f"{'python3 -c pass (ms)':<44}{bare_start * 1000:>14.1f}")
-    print(f"{'validate start-up / bare python':<44}{kc_start / bare_start:>14.2f}")
+    n, small_n = args.files, args.files // 10
+    big, small = build(n), build(small_n)
+    files = config_files(big)
+    cat(files, 1)  # warm the page cache for everyone
+    cat_s = cat(files, args.runs)
+    lint_s, rss, pss = lint(big, args.runs)
+    small_s, _, _ = lint(small, args.runs)
+    serial_s, serial_rss, _ = lint(big, 1, "-j", "1")
+    cj = cj2 = None
+    exe = None if args.skip_check_jsonschema else check_jsonschema_exe()
+    if exe is not None:
+        groups = as_json(big, files)
+        check_jsonschema(exe, groups, 1)  # warm-up
+        cj = min(check_jsonschema(exe, groups, 1) for _ in range(max(1, args.runs - 1)))
+        cj2 = check_jsonschema(exe, groups, 2)
+    kc_start, bare_start = startup(args.startup_runs)
+
+    size = sum(p.stat().st_size for p in files)
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]};"
+          f" {n:,} files, {size / 1e6:.1f} MB; best of {args.runs} runs")
+    rows = [
+        (f"kcconf lint, {n} files (s)", f"{lint_s:.2f}", "", ""),
+        ("kcconf lint, files per second", f"{n / lint_s:,.0f}", "", ""),
+        (f"kcconf lint, {small_n} files (s)", f"{small_s:.2f}", "", ""),
+        (f"kcconf lint, files per second at {small_n}", f"{small_n / small_s:,.0f}", "", ""),
+        (f"time per file, {n} vs {small_n} files",
+         f"{(lint_s / n) / (small_s / small_n):.2f}", "about 1 (linear)", ""),
+        (f"kcconf lint -j 1, {n} files (s)", f"{serial_s:.2f}", "", ""),
+        ("peak memory, process tree RSS (MB)", f"{rss:.0f}", "< 150",
+         "met" if rss < 150 else "MISSED"),
+        ("peak memory, process tree PSS (MB)", f"{pss:.0f}", "", ""),
+        ("peak memory, -j 1 (MB)", f"{serial_rss:.0f}", "", ""),
+        ("cat over the same files (s)", f"{cat_s:.2f}", "", ""),
+        ("kcconf lint / cat", f"{lint_s / cat_s:.1f}", "<= 20",
+         "met" if lint_s / cat_s <= 20 else "MISSED"),
+    ]
+    if cj is not None and cj2 is not None:
+        rows += [
+            ("check-jsonschema, one process per schema (s)", f"{cj:.2f}", "", ""),
+            ("check-jsonschema / kcconf lint", f"{cj / lint_s:.2f}", ">= 3",
+             "met" if cj / lint_s >= 3 else "MISSED"),
+            ("check-jsonschema, 2 processes at a time (s)", f"{cj2:.2f}", "", ""),
+            ("  the same / kcconf lint", f"{cj2 / lint_s:.2f}", "", ""),
+            ("check-jsonschema serial / kcconf lint -j 1", f"{cj / serial_s:.2f}", "", ""),
+        ]
+    rows += [
+        ("kcconf validate, one file (ms)", f"{kc_start * 1000:.0f}", "", ""),
+        ("python -c pass (ms)", f"{bare_start * 1000:.0f}", "", ""),
+        ("validate start-up / bare Python", f"{kc_start / bare_start:.2f}", "<= 3",
+         "met" if kc_start / bare_start <= 3 else "MISSED"),
+    ]
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"{'measure':<{width}}{'value':>10}  {'target':<18}")
+    for label, value, target, verdict in rows:
+        print(f"{label:<{width}}{value:>10}  {target:<18}{verdict}")
     return 0
 
 

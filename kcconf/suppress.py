@@ -1,8 +1,10 @@
 """``# kcconf: ...`` comment lines: suppressions and placement hints.
 
-``# kcconf: disable=KC303,KC209`` silences those codes on the next option line;
-``# kcconf: disable-file=KC106`` for the whole file; ``# kcconf: component=server
-release=8.7`` tells kcconf lint what a file is. The Kopano readers see plain comments.
+``# kcconf: disable=KC303,KC209`` silences those codes on the next line that is neither
+blank nor a comment (normally an option line); ``# kcconf: disable-file=KC106`` silences
+them in the whole file; ``# kcconf: component=server release=8.7`` tells kcconf lint
+what a file is. Kopano's readers see plain comments. Shared by ``kcconf validate``
+(through :func:`apply`) and ``kcconf lint`` (which also reports unused ones, KC603).
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, make
 from .dialect import Document, Kind
 
 DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
-PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s]+)")
+PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
+_HINT_LINE = re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
+MARKER = b"kcconf:"
+"""Cheap test before any parsing: most files carry no kcconf comment at all."""
 
 
 @dataclass(slots=True)
@@ -25,61 +31,120 @@ class Suppression:
     """The comment's own line."""
     codes: frozenset[str]
     target: int | None
-    """The option line it covers; 0 for the whole file; None when no option follows."""
+    """The line it covers; 0 for the whole file; None when no line follows."""
     used: set[str] = field(default_factory=set)
 
+    @property
+    def unused(self) -> list[str]:
+        return sorted(self.codes - self.used)
 
-def hints(data: bytes, limit: int = 4096) -> dict[str, str]:
-    """component= and release= from a ``# kcconf:`` line near the top of a file."""
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    """key=value pairs after ``kcconf:`` (values may be comma lists)."""
+    return [(key, re.sub(r"\s+", "", value)) for key, value in PAIR.findall(text)]
+
+
+def hints(data: bytes) -> dict[str, str]:
+    """component= and release= from ``# kcconf:`` comment lines; the first of each wins."""
     found: dict[str, str] = {}
-    for raw in data[:limit].decode("utf-8", errors="replace").splitlines():
-        match = DIRECTIVE.match(raw)
+    at = data.find(MARKER)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        match = _HINT_LINE.match(data, start, end)
         if match:
-            for key, value in PAIR.findall(match.group(1)):
+            for key, value in pairs(match.group(1).decode("utf-8", errors="replace")):
                 if key in ("component", "release"):
                     found.setdefault(key, value)
+        at = data.find(MARKER, end)
     return found
 
 
 def collect(doc: Document) -> list[Suppression]:
+    """The suppressions of one document, each bound to the line it covers."""
     result: list[Suppression] = []
+    if b"disable" not in doc.data:
+        return result  # placement hints only, or no kcconf comment at all
     pending: list[Suppression] = []
     for entry in doc.entries:
-        if entry.kind is Kind.OPTION and entry.chunk == 0:
+        kind = entry.kind
+        if kind is Kind.BLANK:
+            continue
+        if kind is Kind.COMMENT or kind is Kind.IGNORED:
+            match = DIRECTIVE.match(entry.text) if "kcconf:" in entry.text else None
+            if match is not None:
+                for key, value in pairs(match.group(1)):
+                    codes = frozenset(c.upper() for c in value.split(",") if c)
+                    if key == "disable":
+                        item = Suppression(doc.path, entry.line, codes, None)
+                        pending.append(item)
+                        result.append(item)
+                    elif key == "disable-file":
+                        result.append(Suppression(doc.path, entry.line, codes, 0))
+                continue
+            if kind is Kind.COMMENT:
+                continue
+        if pending and entry.chunk == 0:
             for item in pending:
                 item.target = entry.line
             pending = []
-            continue
-        match = DIRECTIVE.match(entry.text) if entry.kind in (Kind.COMMENT, Kind.IGNORED) \
-            else None
-        if not match:
-            continue
-        for key, value in PAIR.findall(match.group(1)):
-            codes = frozenset(c.strip().upper() for c in value.split(",") if c.strip())
-            if key == "disable":
-                item = Suppression(doc.path, entry.line, codes, None)
-                pending.append(item)
-                result.append(item)
-            elif key == "disable-file":
-                result.append(Suppression(doc.path, entry.line, codes, 0))
     return result
 
 
-def apply(diagnostics: Iterable[Diagnostic], documents: Iterable[Document]
+def apply(diagnostics: Iterable[Diagnostic] | Any,
+          documents: Document | Iterable[Document] | None = None
           ) -> tuple[list[Diagnostic], list[Suppression]]:
-    """Diagnostics that remain, and every suppression (with what it matched)."""
-    suppressions = [s for doc in documents if b"kcconf:" in doc.data for s in collect(doc)]
+    """Diagnostics that remain, and every suppression found (with what it matched).
+
+    Takes diagnostics with the document(s) they come from, or a validation result
+    (anything with ``.diagnostics`` and ``.loaded.documents``) alone.
+    """
+    if documents is None:
+        documents = diagnostics.loaded.documents
+        diagnostics = diagnostics.diagnostics
+    elif isinstance(documents, Document):
+        documents = [documents]
+    diagnostics = list(diagnostics)
+    suppressions = [s for doc in documents if MARKER in doc.data for s in collect(doc)]
     if not suppressions:
-        return list(diagnostics), []
+        return diagnostics, []
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for s in suppressions:
+        if s.target is not None:
+            by_line.setdefault((s.file, s.target), []).append(s)
     kept = []
     for d in diagnostics:
-        hit = None
-        for s in suppressions:
-            if s.file == d.file and d.code in s.codes and (s.target == 0 or s.target == d.line):
-                hit = s
-                break
+        hit = next((s for s in by_line.get((d.file, d.line), ()) if d.code in s.codes), None)
+        if hit is None:
+            hit = next((s for s in by_line.get((d.file, 0), ()) if d.code in s.codes), None)
         if hit is None:
             kept.append(d)
         else:
             hit.used.add(d.code)
     return kept, suppressions
+
+
+def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
+    """KC603 for each code of a suppression comment that silenced nothing.
+
+    A ``disable-file=KC603`` in a file silences these for that file.
+    """
+    suppressions = list(suppressions)
+    quiet = {s.file for s in suppressions if s.target == 0 and "KC603" in s.codes}
+    found = []
+    for s in suppressions:
+        if s.file in quiet:
+            continue
+        for code in s.unused:
+            if code == "KC603":
+                continue
+            if s.target == 0:
+                what = f"'kcconf: disable-file' of {code} suppresses nothing in this file"
+            elif s.target is None:
+                what = f"'kcconf: disable' of {code} suppresses nothing: no line follows"
+            else:
+                what = f"'kcconf: disable' of {code} suppresses nothing on line {s.target}"
+            found.append(make("KC603", s.file, s.line, 1, what,
+                              f"Remove {code} from the comment."))
+    return found

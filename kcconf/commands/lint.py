@@ -1,11 +1,17 @@
-"""``kcconf lint``: check a tree of config files for CI and pre-commit."""
+"""``kcconf lint``: check a tree of config files for CI and pre-commit.
+
+Findings go to standard output in the chosen format as files finish; input errors go to
+standard error, one line each, and the other files are still checked. Exit status: 0
+clean, 1 a finding at or above --fail-on, 2 a usage or input error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
-from .. import formats, report, schema
+from .. import formats, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, use_colour
 from ..diagnostics import SEVERITY_RANK
 from ..lint import SettingsError, lint, load_settings
@@ -18,27 +24,30 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
     except (SettingsError, schema.ReleaseError) as err:
         raise UsageError(str(err)) from None
-    fail_on = "warning" if args.strict else args.fail_on
-    threshold = SEVERITY_RANK[fail_on]
-    formatter = formats.get(args.format, use_colour(args.color, sys.stdout), args.quiet)
+    if args.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (one per CPU) or more, not {args.jobs}")
+    threshold = SEVERITY_RANK["warning" if args.strict else args.fail_on]
     out = sys.stdout
-    counts: dict[str, int] = {}
-    failing = trouble = False
-    files = 0
+    with contextlib.suppress(AttributeError, ValueError):
+        # Bytes that are not UTF-8 show as escapes rather than stopping the output.
+        out.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    formatter = formats.get(args.format, colour=use_colour(args.color, out), quiet=args.quiet)
+    totals = formats.Totals()
+    failing = False
+    streaming = args.format in ("text", "github")
     formatter.begin(out)
     for result in lint(args.paths or ["."], settings, args.release, args.jobs,
                        args.report_unused_suppressions):
-        if result.error:
+        totals.add(result)
+        if result.error is not None:
             sys.stderr.write(f"kcconf: {result.error}\n")
-            trouble = True
-            continue
-        files += 1
+        elif not failing:
+            failing = any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics)
         formatter.file(out, result)
-        for severity, n in report.count(result.diagnostics).items():
-            counts[severity] = counts.get(severity, 0) + n
-        if any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics):
-            failing = True
-    formatter.end(out, counts, files)
-    if trouble:
+        if streaming and (result.diagnostics or result.error):
+            out.flush()  # CI logs show findings as they come
+    formatter.end(out, totals)
+    out.flush()
+    if totals.unreadable:
         return EXIT_TROUBLE
     return EXIT_FINDINGS if failing else EXIT_OK

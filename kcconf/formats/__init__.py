@@ -1,15 +1,65 @@
 """Output formats of kcconf lint: each streams file results and closes with a summary.
 
-A formatter only formats: ``begin``, then ``file`` for each checked file (in order), then
-``end`` with the counts. Formats that need a closing structure (JSON, SARIF, JUnit) are
-written incrementally so memory does not grow with the number of files.
+A formatter only formats. ``begin``, then ``file`` for each file result in order (input
+errors included, with ``result.error`` set), then ``end`` with the totals. Formats that
+need a closing structure (JSON, SARIF, JUnit) are written as they go, so memory does not
+grow with the number of files.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
+from .. import report
 from ..lint import FileResult
+
+NAMES = ("text", "json", "sarif", "github", "junit")
+
+
+@dataclass(slots=True)
+class Totals:
+    """What the summary line and the closing structures need: counts, not results."""
+
+    checked: int = 0
+    unplaced: int = 0
+    unreadable: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, result: FileResult) -> None:
+        if result.error is not None:
+            self.unreadable += 1
+            return
+        if result.placed:
+            self.checked += 1
+        else:
+            self.unplaced += 1
+        for d in result.diagnostics:
+            self.counts[d.severity] = self.counts.get(d.severity, 0) + 1
+
+
+def clean(text: str) -> str:
+    """Lone surrogates (bytes that were not UTF-8) as U+FFFD: strict JSON and XML
+    readers reject them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
+def summary_line(totals: Totals) -> str:
+    """``N files checked: ...`` as kcconf validate says it, plus files not checked."""
+    line = report.summary(totals.counts, totals.checked)
+    extra = []
+    if totals.unplaced:
+        extra.append(f"{totals.unplaced} not placed")
+    if totals.unreadable:
+        extra.append(f"{totals.unreadable} unreadable")
+    if not extra:
+        return line
+    head, sep, tail = line.partition(": ")
+    return f"{head} ({', '.join(extra)}){sep}{tail}"
 
 
 class Formatter(Protocol):
@@ -17,12 +67,29 @@ class Formatter(Protocol):
 
     def file(self, out: TextIO, result: FileResult) -> None: ...
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None: ...
+    def end(self, out: TextIO, totals: Totals) -> None: ...
 
 
-def get(name: str, colour: bool = False, quiet: bool = False) -> Formatter:
-    from . import github, json_format, junit, sarif, text
+def get(name: str, *, colour: bool = False, quiet: bool = False) -> Formatter:
+    """The formatter called ``name`` (one of NAMES); only its module is imported."""
+    if name == "text":
+        from .text import Text
 
-    table = {"text": lambda: text.Text(colour, quiet), "json": json_format.Json,
-             "sarif": sarif.Sarif, "github": github.GitHub, "junit": junit.JUnit}
-    return table[name]()
+        return Text(colour, quiet)
+    if name == "json":
+        from .json_format import Json
+
+        return Json()
+    if name == "sarif":
+        from .sarif import Sarif
+
+        return Sarif()
+    if name == "github":
+        from .github import GitHub
+
+        return GitHub(quiet)
+    if name == "junit":
+        from .junit import JUnit
+
+        return JUnit()
+    raise ValueError(f"unknown format {name!r}; known: {', '.join(NAMES)}")

@@ -1,17 +1,22 @@
-"""GitHub Actions workflow commands: one ::error/::warning/::notice line per finding."""
+"""GitHub Actions workflow commands: one ::error/::warning/::notice line per finding.
+
+Escaping follows actions/toolkit: in the message ``%``, CR and LF; in property values
+also ``:`` and ``,``. GitHub shows at most 10 error and 10 warning annotations per step,
+so a summary line with the full counts closes the output.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from .. import report
 from ..lint import FileResult
+from . import Totals, clean, summary_line
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -19,16 +24,24 @@ def escape_property(text: str) -> str:
 
 
 class GitHub:
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+
     def begin(self, out: TextIO) -> None:
         pass
 
     def file(self, out: TextIO, result: FileResult) -> None:
+        if result.error is not None:
+            out.write(f"::error file={escape_property(result.path)},title=kcconf::"
+                      f"{escape_data(result.error)}\n")
+            return
         for d in result.diagnostics:
-            props = [f"file={escape_property(d.file)}", f"line={d.line}", f"col={d.col}",
-                     f"endLine={d.line}", f"endColumn={d.end_col or d.col}",
-                     f"title={escape_property(d.code)}"]
-            out.write(f"::{LEVEL[d.severity]} {','.join(props)}::{escape_data(d.message)}\n")
+            end = max((d.end_col or d.col + 1) - 1, d.col)  # GitHub's endColumn is inclusive
+            props = (f"file={escape_property(d.file)},line={d.line},col={d.col},"
+                     f"endLine={d.line},endColumn={end},title={escape_property(d.code)}")
+            message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+            out.write(f"::{LEVEL[d.severity]} {props}::{escape_data(message)}\n")
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None:
-        # GitHub shows at most 10 annotations of each level per step: say how many there are.
-        out.write(report.summary(counts, files) + "\n")
+    def end(self, out: TextIO, totals: Totals) -> None:
+        if not self.quiet:
+            out.write(summary_line(totals) + "\n")

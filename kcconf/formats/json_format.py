@@ -1,4 +1,5 @@
-"""One JSON document: {"version", "tool", "files": [...], "summary"}, written as it goes."""
+"""One JSON document, written as it goes: the shape of ``kcconf validate --format json``
+({"version", "tool", "files", "summary"}), one file object per line."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..lint import FileResult
+from . import Totals, clean
 
 
 class Json:
@@ -17,12 +19,18 @@ class Json:
         out.write(f'{{"version": {json.dumps(__version__)}, "tool": "kcconf", "files": [')
 
     def file(self, out: TextIO, result: FileResult) -> None:
-        item = {"file": result.path, "component": result.component, "release": result.release,
-                "diagnostics": [d.to_dict() for d in result.diagnostics]}
-        out.write(("\n" if self.first else ",\n") + json.dumps(item, ensure_ascii=False))
+        if result.error is not None:
+            item: dict = {"file": result.path, "error": result.error}
+        else:
+            item = {"file": result.path, "component": result.component,
+                    "release": result.release,
+                    "diagnostics": [d.to_dict() for d in result.diagnostics]}
+        out.write(("\n" if self.first else ",\n") + clean(json.dumps(item, ensure_ascii=False)))
         self.first = False
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None:
-        summary = {"files": files, "errors": counts.get("error", 0),
-                   "warnings": counts.get("warning", 0), "notes": counts.get("info", 0)}
+    def end(self, out: TextIO, totals: Totals) -> None:
+        summary = {"files": totals.checked, "not_placed": totals.unplaced,
+                   "unreadable": totals.unreadable, "errors": totals.counts.get("error", 0),
+                   "warnings": totals.counts.get("warning", 0),
+                   "notes": totals.counts.get("info", 0)}
         out.write(f'\n], "summary": {json.dumps(summary)}}}\n')

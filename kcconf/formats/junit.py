@@ -1,53 +1,81 @@
-"""JUnit XML for GitLab and Jenkins: a failing test case per finding, a passing one per
-clean file (Jenkins rejects empty reports). Cases are spooled to a temporary file so the
-suite's counts can head the document without holding every case in memory."""
+"""JUnit XML for GitLab and Jenkins.
+
+One failing test case per error or warning (named ``CODE FILE:LINE``, class name the
+file), one passing case per file without any (Jenkins rejects an empty report), a
+skipped case per file that could not be placed, an errored case per unreadable file.
+Notes ride along in the file's ``system-out``. The suite's counts head the document, so
+cases are spooled to a temporary file (on disk past 1 MiB) rather than kept in memory.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from typing import TextIO
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
+from .. import report
 from ..lint import FileResult
+from . import Totals, clean
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, not even escaped."""
+    text = clean(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c >= " " or c in "\t\n\r" else "\ufffd" for c in text)
+
+
+def _attr(text: str) -> str:
+    return quoteattr(_xml_text(text))
 
 
 class JUnit:
     def __init__(self) -> None:
-        self.spool = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+",  # noqa: SIM115
-                                                   encoding="utf-8")
-        self.tests = 0
-        self.failures = 0
+        self.spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in end()
+            max_size=1 << 20, mode="w+", encoding="utf-8")
+        self.tests = self.failures = self.errors = self.skipped = 0
 
     def begin(self, out: TextIO) -> None:
         pass
 
-    def file(self, out: TextIO, result: FileResult) -> None:
-        failing = [d for d in result.diagnostics if d.severity in ("error", "warning")]
-        if not failing:
-            self.tests += 1
-            self.spool.write(f"    <testcase classname={quoteattr(result.path)}"
-                             f" name={quoteattr('kcconf ' + result.path)}/>\n")
-            return
-        for d in failing:
-            self.tests += 1
-            self.failures += 1
-            name = f"{d.code} {d.file}:{d.line}"
-            self.spool.write(
-                f"    <testcase classname={quoteattr(d.file)} name={quoteattr(name)}>\n"
-                f"      <failure message={quoteattr(d.message)} type={quoteattr(d.severity)}>"
-                f"{_text(d.hint)}</failure>\n    </testcase>\n")
+    def _case(self, classname: str, name: str, body: str = "") -> None:
+        self.tests += 1
+        head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
+        self.spool.write(f"{head}>\n{body}    </testcase>\n" if body else f"{head}/>\n")
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None:
+    def file(self, out: TextIO, result: FileResult) -> None:
+        path = result.path
+        if result.error is not None:
+            self.errors += 1
+            self._case(path, path, f"      <error message={_attr(result.error)}/>\n")
+            return
+        if not result.placed:
+            self.skipped += 1
+            message = result.diagnostics[0].message if result.diagnostics else "not placed"
+            self._case(path, path, f"      <skipped message={_attr(message)}/>\n")
+            return
+        failing = [d for d in result.diagnostics if d.severity != "info"]
+        notes = [d for d in result.diagnostics if d.severity == "info"]
+        for d in failing:
+            self.failures += 1
+            detail = report.text_line(d) + (f"\n    hint: {d.hint}" if d.hint else "")
+            self._case(d.file, f"{d.code} {d.file}:{d.line}",
+                       f"      <failure message={_attr(d.message)} type={_attr(d.severity)}>"
+                       f"{escape(_xml_text(detail))}</failure>\n")
+        if not failing:
+            out_text = "".join(report.text_line(d) + "\n" for d in notes)
+            self._case(path, path, f"      <system-out>{escape(_xml_text(out_text))}"
+                                   "</system-out>\n" if notes else "")
+
+    def end(self, out: TextIO, totals: Totals) -> None:
+        counts = (f'tests="{self.tests}" failures="{self.failures}" errors="{self.errors}"'
+                  f' skipped="{self.skipped}"')
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        out.write(f'<testsuites tests="{self.tests}" failures="{self.failures}">\n')
-        out.write(f'  <testsuite name="kcconf" tests="{self.tests}" failures="{self.failures}"'
-                  ' errors="0" skipped="0">\n')
+        out.write(f'<testsuites name="kcconf" {counts}>\n')
+        out.write(f'  <testsuite name="kcconf" {counts}>\n')
         self.spool.seek(0)
         for chunk in iter(lambda: self.spool.read(1 << 16), ""):
             out.write(chunk)
         self.spool.close()
         out.write("  </testsuite>\n</testsuites>\n")
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

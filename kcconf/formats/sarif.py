@@ -1,4 +1,10 @@
-"""SARIF 2.1.0 for GitHub code scanning, written incrementally."""
+"""SARIF 2.1.0 for GitHub code scanning, written as results come in.
+
+Emits everything GitHub's table asks for ($schema, version, tool.driver.name and rules
+with id, shortDescription, fullDescription and help; message.text; repository-relative
+artifactLocation.uri; region start and end; partialFingerprints) plus ruleId, level and
+helpUri. Columns count Unicode code points, as kcconf's do.
+"""
 
 from __future__ import annotations
 
@@ -9,51 +15,92 @@ from typing import TextIO
 
 from .. import __version__
 from ..lint import FileResult
-from ..render.codes import entries
+from . import Totals, clean
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-DOCS = "https://kcconf.invalid/codes/"
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FALLBACK_DOCS = "https://example.invalid/kcconf"
+NOTIFICATIONS_KEPT = 1000
+"""Input errors listed in the run's invocation; more are only counted."""
+
+
+def docs_url() -> str:
+    """The Documentation URL of the installed package (pyproject's [project.urls])."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        for item in metadata("kcconf").get_all("Project-URL") or []:
+            label, _, url = item.partition(",")
+            if label.strip().lower() == "documentation" and url.strip():
+                return url.strip().rstrip("/")
+    except (ImportError, PackageNotFoundError):
+        pass
+    return FALLBACK_DOCS
 
 
 def uri(path: str) -> str:
-    """Repository-relative, forward slashes."""
-    relative = os.path.relpath(path) if os.path.isabs(path) else path
-    relative = relative.replace(os.sep, "/")
-    return relative[2:] if relative.startswith("./") else relative
+    """Relative to the working directory (the repository root in CI), forward slashes."""
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    return relative.replace(os.sep, "/")
+
+
+def rules(docs: str) -> list[dict]:
+    from ..render.codes import entries
+
+    return [{"id": e["code"], "name": e["name"],
+             "shortDescription": {"text": e["summary"]},
+             "fullDescription": {"text": e["explanation"]},
+             "help": {"text": f"{e['explanation']}\n\nFix: {e['fix']}"},
+             "helpUri": f"{docs}/codes/{e['code']}.html",
+             "defaultConfiguration": {"level": LEVEL[e["severity"]]}}
+            for e in entries()]
 
 
 class Sarif:
     def __init__(self) -> None:
         self.first = True
+        self.notifications: list[dict] = []
+        self.failed = 0
 
     def begin(self, out: TextIO) -> None:
-        rules = [{"id": e["code"], "name": e["name"],
-                  "shortDescription": {"text": e["summary"]},
-                  "fullDescription": {"text": e["explanation"]},
-                  "help": {"text": f"{e['explanation']} Fix: {e['fix']}"},
-                  "helpUri": f"{DOCS}{e['code']}.html",
-                  "defaultConfiguration": {"level": LEVEL[e["severity"]]}}
-                 for e in entries()]
-        driver = {"name": "kcconf", "version": __version__,
-                  "informationUri": "https://kcconf.invalid/", "rules": rules}
-        head = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0"}
-        text = json.dumps(head)[:-1]
-        out.write(f'{text}, "runs": [{{"tool": {{"driver": {json.dumps(driver)}}}, "results": [')
+        docs = docs_url()
+        driver = {"name": "kcconf", "version": __version__, "semanticVersion": __version__,
+                  "informationUri": docs, "rules": rules(docs)}
+        out.write(f'{{"$schema": "{SCHEMA}", "version": "2.1.0", "runs": [{{"tool":'
+                  f' {{"driver": {json.dumps(driver, ensure_ascii=False)}}},'
+                  ' "columnKind": "unicodeCodePoints", "results": [')
 
     def file(self, out: TextIO, result: FileResult) -> None:
-        for d in result.diagnostics:
-            fingerprint = hashlib.sha256(f"{d.code}:{uri(d.file)}:{d.message}".encode()
-                                         ).hexdigest()[:32]
-            item = {"ruleId": d.code, "level": LEVEL[d.severity],
-                    "message": {"text": d.message + (f" Hint: {d.hint}" if d.hint else "")},
+        if result.error is not None:
+            self.failed += 1
+            if len(self.notifications) < NOTIFICATIONS_KEPT:
+                self.notifications.append({
+                    "level": "error", "message": {"text": result.error},
                     "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": uri(d.file)},
+                        "artifactLocation": {"uri": uri(result.path)}}}]})
+            return
+        seen: dict[str, int] = {}
+        for d in result.diagnostics:
+            where = uri(d.file)
+            # Stable while lines move: the code, file and message, and which occurrence.
+            key = f"{d.code}\0{where}\0{d.option or ''}\0{d.message}"
+            seen[key] = seen.get(key, 0) + 1
+            fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode(
+                "utf-8", "surrogateescape")).hexdigest()[:32]
+            text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
+            item = {"ruleId": d.code, "level": LEVEL[d.severity], "message": {"text": text},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": where},
                         "region": {"startLine": d.line, "startColumn": d.col,
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
                     "partialFingerprints": {"kcconf/v1": fingerprint}}
-            out.write(("\n" if self.first else ",\n") + json.dumps(item, ensure_ascii=False))
+            out.write(("\n" if self.first else ",\n") + clean(json.dumps(item, ensure_ascii=False)))
             self.first = False
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None:
-        out.write("\n]}]}\n")
+    def end(self, out: TextIO, totals: Totals) -> None:
+        invocation: dict = {"executionSuccessful": self.failed == 0}
+        if self.notifications:
+            invocation["toolExecutionNotifications"] = self.notifications
+        text = clean(json.dumps(invocation, ensure_ascii=False))
+        out.write(f'\n], "invocations": [{text}]}}]}}\n')

@@ -1,4 +1,4 @@
-"""Compiler-style lines, then a summary (the format of kcconf validate)."""
+"""Compiler-style lines with hints, then a summary: the output of kcconf validate."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TextIO
 
 from .. import report
 from ..lint import FileResult
+from . import Totals, summary_line
 
 
 class Text:
@@ -17,8 +18,10 @@ class Text:
         pass
 
     def file(self, out: TextIO, result: FileResult) -> None:
-        report.write_text(out, result.diagnostics, self.colour, hints=False)
+        # Input errors go to standard error (the command writes them), not here.
+        if result.diagnostics:
+            report.write_text(out, result.diagnostics, self.colour, hints=True)
 
-    def end(self, out: TextIO, counts: dict[str, int], files: int) -> None:
+    def end(self, out: TextIO, totals: Totals) -> None:
         if not self.quiet:
-            out.write(report.summary(counts, files) + "\n")
+            out.write(summary_line(totals) + "\n")
