@@ -1,4 +1,8 @@
-"""``kcconf man COMPONENT``: the man page kopano-COMPONENT.cfg(5), as roff or reST."""
+"""``kcconf man COMPONENT``: the man page kopano-COMPONENT.cfg(5), as roff or reST.
+
+Without ``--release`` this is the installed page; with it, the page for that release,
+which the installed pages cannot offer.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,17 @@ from ..cli import EXIT_OK, UsageError
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.component not in schema.component_names():
-        raise UsageError(f"unknown component {args.component!r}; known:"
-                         f" {', '.join(schema.component_names())}")
+    names = schema.component_names()
+    if args.component not in names:
+        raise UsageError(f"unknown component {args.component!r}; known: {', '.join(names)}")
     try:
         series = schema.resolve_release(args.release)
-    except schema.ReleaseError as err:
+        component = schema.load(args.component)
+    except (schema.ReleaseError, schema.SchemaError) as err:
         raise UsageError(str(err)) from None
-    component = schema.load(args.component)
     if not component.present(series):
-        raise UsageError(f"{args.component} does not exist in Kopano {series}")
+        raise UsageError(f"{args.component} does not exist in Kopano {series}"
+                         f" (it starts in {component.first_series()})")
     from ..render import manpage, rst
 
     source = rst.render_component(component, series)

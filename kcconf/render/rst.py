@@ -28,8 +28,10 @@ STATUS_NOTES = {
 
 # Inline markup characters, and an underscore that could end a reference name (``name_``).
 _INLINE = re.compile(r"[\\*`|]|_(?![A-Za-z0-9])")
-# A paragraph that docutils would read as an enumerated list item: "1. ", "a) ", "iv. "...
-_ENUMERATOR = re.compile(r"^(\w{1,4}|#)[.)]\s|^\(\w{1,4}\)\s")
+# A paragraph docutils could read as an enumerated list item: "1. ", "a) ", "xiv. "...
+_ENUMERATOR = re.compile(r"^(\w+|#)[.)](\s|$)")
+# Four or more of one punctuation character make a transition line.
+_TRANSITION = re.compile(r"([^\w\s])\1{3,}")
 
 
 def text(value: str) -> str:
@@ -42,7 +44,9 @@ def paragraphs(value: str) -> list[str]:
 
     Lines of a paragraph are joined, so only a paragraph's start can look like a list,
     a directive, a table or a transition; a backslash before its first character stops
-    that. A trailing ``::`` would announce a literal block, so it is escaped too.
+    that. A trailing ``::`` would announce a literal block, so it is escaped too, and a
+    paragraph of nothing but backslashes, which escaping turns into a transition line,
+    gets a leading escaped space.
     """
     out = []
     for chunk in re.split(r"\n[ \t]*\n", value.strip()):
@@ -54,16 +58,19 @@ def paragraphs(value: str) -> list[str]:
             para = "\\" + para
         if para.endswith("::"):
             para = para[:-1] + "\\:"
+        if _TRANSITION.fullmatch(para):  # only escaped backslashes: "\\\\\\\\"
+            para = "\\ " + para  # an escaped space, which reST drops
         out.append(para)
     return out
 
 
 def literal(value: str) -> str:
-    """A value as inline literal text, or escaped and quoted when a literal cannot hold it."""
+    """A value as inline literal text; in quotes, escaped, when a literal cannot hold it
+    (backticks, backslashes, or white space at either end)."""
     if value == "":
         return "empty"
-    if "`" in value or value != value.strip() or "\\" in value:
-        return text(repr(value))
+    if "`" in value or "\\" in value or value != value.strip():
+        return "'" + text(value) + "'"
     return f"``{value}``"
 
 
@@ -165,11 +172,11 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     title = option.title.strip()
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
-    body += paragraphs(option.spec.get("description", ""))
+    body += paragraphs(option.description)
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     if sphinx:
-        body.append(" ".join(facts(component, option)))
         body.append(".. only:: man\n\n" + indent(type_default))
+        body.append(" ".join(facts(component, option)))
         default = "none" if option.secret or option.default is None else literal(option.default)
         if option.secret:
             default = "not shown (secret)"
@@ -271,8 +278,7 @@ def reloading(component: Component, series: str) -> str:
 
 SECURITY_LOGGING = """\
 With audit_log_enabled set to a true value, kopano-server keeps an audit log besides
-its normal log. It is meant for security reviews rather than troubleshooting and
-records:
+its normal log, for security reviews rather than troubleshooting. It records:
 
 - the start of the service, with the numeric user id it runs as, and its shutdown;
 - every signal the server receives, with its number (releases before 8.7.10 and
@@ -296,6 +302,11 @@ come at level 1, the start-up record at 4, and access to objects in the user's o
 store at 5; 0 records nothing. A reload applies a new audit_log_level; the other audit
 options need a restart.
 """
+
+
+def _written(value: str | None) -> str:
+    """A schema text, or nothing while it is still the import's placeholder."""
+    return "" if value is None or value.strip() == schema.PLACEHOLDER else value
 
 
 def _section(title: str, sphinx: bool) -> str:
@@ -340,22 +351,29 @@ def render_component(component: Component, series: str, *, sphinx: bool = False)
     """The page for ``component`` at ``series``: a whole man page, or (``sphinx``) the
     body of a reference page, placed under a title the caller writes."""
     out: list[str] = [] if sphinx else _frame_top(component, series)
-    description = component.document.get("description", "")
-    out += [p + "\n" for p in paragraphs(description)]
+    reader = "Python" if component.python else "C++"
+    out.append(f"``/etc/kopano/{component.file}`` holds the settings of the"
+               f" {text(component.summary)}, read by {text(component.service)} with Kopano's"
+               f" {reader} configuration reader.\n")
+    out += [p + "\n" for p in paragraphs(_written(component.document.get("description")))]
     out.append(f"This page describes Kopano {series}; kcconf generated it from the schema"
                f" of the {component.name} component. ``kcconf man {component.name}"
                " --release X.Y`` shows the page for another release.\n")
     out.append(_section("File format", sphinx))
     out.append(file_format(component))
+    # The server page explains its audit log. When the schema has a group of that title,
+    # the explanation opens that group's section rather than making a second one.
+    prose = {"security logging": SECURITY_LOGGING} if component.name == "server" else {}
     for group, members in groups_of(component, series):
         out.append(_section(group["title"], sphinx))
-        out += [p + "\n" for p in paragraphs(group.get("description", ""))]
+        out += [p + "\n" for p in paragraphs(_written(group.get("description")))]
+        if group["title"].lower() in prose:
+            out.append(prose.pop(group["title"].lower()))
         out += [option_entry(component, o, sphinx) for o in members]
     out.append(_section("Reloading", sphinx))
     out.append(reloading(component, series))
-    if component.name == "server":
-        out.append(_section("Security logging", sphinx))
-        out.append(SECURITY_LOGGING)
+    for title, body in prose.items():
+        out += [_section(title.capitalize(), sphinx), body]
     out += files_and_environment(component, sphinx)
     if not sphinx:
         out.append(heading("SEE ALSO"))
