@@ -56,7 +56,9 @@ def _replace(target: str, data: bytes, directory: str, info: os.stat_result | No
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if info is not None:
+        if info is None:
+            os.chmod(tmp, 0o666 & ~_current_umask())
+        else:
             os.chmod(tmp, stat.S_IMODE(info.st_mode))
             if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
                 try:
@@ -89,3 +91,10 @@ def _fsync_directory(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _current_umask() -> int:
+    """mkstemp makes files 0600; a new config file should get the mode any editor gives it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

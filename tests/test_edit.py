@@ -146,6 +146,16 @@ def test_cli_set_keeps_mode_and_makes_backup_only_when_asked(write):
     assert (path.parent / "server.cfg~").read_bytes() == b"log_level = 6\n"
 
 
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_file_follows_the_umask(tmp_path, mask, mode):
+    old = os.umask(mask)
+    try:
+        write_atomic(str(tmp_path / "kopano-server.cfg.5"), b".TH X 5\n")
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "kopano-server.cfg.5").st_mode & 0o777 == mode
+
+
 def test_cli_set_bad_value_changes_nothing(write):
     path = write("server.cfg", "log_level = 3\n")
     result = run_kcconf("set", str(path), "log_level=9")

@@ -1,6 +1,6 @@
 """KC4xx: the cross-option rules declared in each schema's ``x-kc-rules``.
 
-The rule language is small on purpose (see docs/schema-format.md): conditions on one
+The rule language is small on purpose (see docs/schema-format.rst): conditions on one
 option's value, compared the way the service reads it. The rules themselves are data.
 """
 
