@@ -62,11 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="config file ('-' for stdin)")
     component_arg(p)
     release_arg(p)
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="output format (default: text)")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--check-host", action="store_true",
                    help="also check paths and file permissions on this machine")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--stdin-filename", metavar="NAME",
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         " !include, $VARIABLE values and built-in defaults."
                                         " Defaults are printed as '# name = value', like"
                                         " kopano-server --dump-config.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="config file ('-' for stdin)")
     component_arg(p)
     release_arg(p)
     p.add_argument("--non-default", "-n", action="store_true",
@@ -102,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="release OLD is for (default: newest)")
     p.add_argument("--release-new", "--to-release", "--release", dest="release_new",
                    metavar="X.Y", help="release NEW is for (default: as OLD)")
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="output format (default: text)")
     p.add_argument("--cosmetic", action="store_true",
                    help="also list values written differently but read the same")
     p.set_defaults(run=_lazy("diff"))
@@ -110,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("defaults", help="print the annotated default config of a component",
                             description="Print a config file with every option commented out"
                                         " at its built-in default, grouped and described.")
-    p.add_argument("component", metavar="COMPONENT")
+    p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
     release_arg(p)
     p.set_defaults(run=_lazy("defaults"))
 
@@ -126,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("man", help="render the man page kopano-COMPONENT.cfg(5)",
                             description="Render the manual page of a component's config file"
                                         " from its schema (through docutils' man page writer).")
-    p.add_argument("component", metavar="COMPONENT")
+    p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
     release_arg(p)
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--rst", action="store_true", help="print the reStructuredText source")
@@ -139,15 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
                                                             " (default: .)")
     p.add_argument("--format", "-f", default="text",
-                   choices=("text", "json", "sarif", "github", "junit"))
-    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+                   choices=("text", "json", "sarif", "github", "junit"),
+                   help="output format (default: text)")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                   help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--strict", action="store_true", help="same as --fail-on warning")
     release_arg(p)
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
                                                      " pyproject.toml [tool.kcconf])")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="parallel workers (default: number of CPUs)")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
@@ -158,8 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         " file in place: replace the active line, uncomment the"
                                         " default line, or append in the option's group."
                                         " Everything else stays byte for byte.")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
+    p.add_argument("file", metavar="FILE", help="config file to edit")
+    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE",
+                   help="option and its new value (quote values with spaces)")
     component_arg(p)
     release_arg(p)
     _edit_args(p)
@@ -167,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("unset", help="comment options out",
                             description="Comment out the active lines of options.")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("names", nargs="+", metavar="NAME")
+    p.add_argument("file", metavar="FILE", help="config file to edit")
+    p.add_argument("names", nargs="+", metavar="NAME", help="option to comment out")
     component_arg(p)
     release_arg(p)
     _edit_args(p)
@@ -180,10 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
                                         "=line comments a line out, KCUNCOMMENT_<COMPONENT>_*"
                                         "=line uncomments one. Nothing is written unless every"
                                         " variable is valid.")
-    p.add_argument("--dir", default="/etc/kopano", metavar="DIR")
-    p.add_argument("--prefix", default="KCCONF_", metavar="PREFIX")
+    p.add_argument("--dir", default="/etc/kopano", metavar="DIR",
+                   help="directory of the config files (default: /etc/kopano)")
+    p.add_argument("--prefix", default="KCCONF_", metavar="PREFIX",
+                   help="prefix of the setting variables (default: KCCONF_)")
     release_arg(p)
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="output format (default: text)")
     _edit_args(p)
     p.set_defaults(run=_lazy("env"))
 
@@ -191,9 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Rename old options, comment out removed ones with a"
                                         " note, convert where the replacement is exact, and"
                                         " list changed defaults and what needs a decision.")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--from", dest="from_release", required=True, metavar="X.Y")
-    p.add_argument("--to", dest="to_release", default=None, metavar="X.Y")
+    p.add_argument("file", metavar="FILE", help="config file to rewrite")
+    p.add_argument("--from", dest="from_release", required=True, metavar="X.Y",
+                   help="release the file was written for")
+    p.add_argument("--to", dest="to_release", default=None, metavar="X.Y",
+                   help="release to upgrade to (default: newest)")
     component_arg(p)
     _edit_args(p)
     p.set_defaults(run=_lazy("upgrade"))
