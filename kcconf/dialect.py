@@ -20,6 +20,8 @@ an editor can write the file back unchanged except for the lines it edits.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 CXX_LINE_BUFFER = 4096
@@ -27,6 +29,7 @@ CXX_LINE_BUFFER = 4096
 
 CXX_TRIM = b" \t\r\n"
 """The only characters ECConfigImpl trims from names and values."""
+_TRIM_TEXT = CXX_TRIM.decode()
 
 
 class Flavour(enum.Enum):
@@ -102,8 +105,14 @@ def split_physical_lines(data: bytes) -> list[bytes]:
     return lines
 
 
-def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX) -> Document:
-    """Split a file into entries the way the chosen Kopano reader does."""
+def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
+          comments: bool = True) -> Document:
+    """Split a file into entries the way the chosen Kopano reader does.
+
+    ``comments=False`` leaves out the entries of blank lines and of comment lines the
+    reader passes over without trace (most of a shipped file), for checks that only
+    look at what the reader keeps; ``lines`` still holds every byte.
+    """
     doc = Document(path=path, data=data, flavour=flavour)
     doc.lines = split_physical_lines(data)
     doc.bom = data.startswith(b"\xef\xbb\xbf")
@@ -111,9 +120,9 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX) -
     doc.final_newline = not data or data.endswith(b"\n")
     doc.utf8_error = _first_utf8_error(data)
     if flavour is Flavour.CXX:
-        doc.entries = _cxx_entries(doc.lines)
+        doc.entries = _cxx_entries(doc.lines, comments, data)
     else:
-        doc.entries = list(_python_entries(data))
+        doc.entries = list(_python_entries(data, comments))
     return doc
 
 
@@ -133,7 +142,8 @@ def _col(prefix: bytes) -> int:
     return len(decode(prefix)) + 1
 
 
-def _cxx_entries(lines: list[bytes]) -> list[Entry]:
+def _cxx_entries_general(lines: list[bytes]) -> list[Entry]:
+    """Any bytes: lines split into 4095-byte reads, NUL cuts, columns in characters."""
     limit = CXX_LINE_BUFFER - 1
     out: list[Entry] = []
     append = out.append
@@ -152,6 +162,74 @@ def _cxx_entries(lines: list[bytes]) -> list[Entry]:
                               no_newline=not physical.endswith(b"\n") and
                               index == len(chunks) - 1))
             offset += len(chunk)
+    return out
+
+
+_READ_LINE_START = re.compile(rb"^[^#\n]", re.MULTILINE)
+"""Where a line starts that is neither a comment nor empty."""
+
+
+def _numbered(lines: list[bytes], comments: bool, data: bytes | None
+              ) -> Iterable[tuple[int, bytes]]:
+    """(line number, line) to look at. Without comments, and when no line holds a NUL or
+    needs a second read, comment and empty lines are skipped by a regular expression
+    instead of one by one."""
+    if comments or data is None or b"\0" in data or \
+            max(map(len, lines), default=0) > CXX_LINE_BUFFER - 1:
+        return enumerate(lines, start=1)
+    numbered = []
+    number, previous = 1, 0
+    for match in _READ_LINE_START.finditer(data):
+        start = match.start()
+        number += data.count(b"\n", previous, start)
+        previous = start
+        numbered.append((number, lines[number - 1]))
+    return numbered
+
+
+def _cxx_entries(lines: list[bytes], comments: bool = True,
+                 data: bytes | None = None) -> list[Entry]:
+    """ECConfigImpl's view of each line. An ASCII line without NUL that fits one read
+    (nearly every line) takes a short path where a byte is a character, so columns need
+    no decoding; the others go through ``_cxx_entries_general``. ``data``, the lines
+    joined, lets comment lines be skipped faster when ``comments`` is false."""
+    limit = CXX_LINE_BUFFER - 1
+    out: list[Entry] = []
+    append = out.append
+    comment, option, blank, ignored = Kind.COMMENT, Kind.OPTION, Kind.BLANK, Kind.IGNORED
+    trim = _TRIM_TEXT
+    for number, physical in _numbered(lines, comments, data):
+        first = physical[:1]
+        if first == b"#" and len(physical) <= limit and b"\0" not in physical:
+            if comments:
+                append(Entry(comment, number, decode(physical.rstrip(b"\n"))))
+            continue
+        if len(physical) > limit or first == b"!" or not physical.isascii() or \
+                b"\0" in physical:
+            for entry in _cxx_entries_general([physical]):
+                entry.line = number
+                if comments or entry.kind is not blank:
+                    append(entry)
+            continue
+        line = physical.decode("ascii")
+        eq = line.find("=")
+        if eq < 0:
+            if line.strip(trim):
+                append(Entry(ignored, number, line.rstrip("\n")))
+            elif comments:
+                append(Entry(blank, number, line.rstrip("\n")))
+            continue
+        head = line[:eq]
+        name = head.strip(trim)
+        if not name:
+            append(Entry(ignored, number, line.rstrip("\n"), note="empty-name"))
+            continue
+        after = line[eq + 1 :]
+        value = after.strip(trim)
+        append(Entry(option, number, line.rstrip("\n"), name, value,
+                     len(head) - len(head.lstrip(trim)) + 1,
+                     eq + 2 + len(after) - len(after.lstrip(trim)),
+                     raw_name=name.encode(), raw_value=value.encode()))
     return out
 
 
@@ -210,7 +288,7 @@ def _cxx_directive(chunk: bytes, number: int, index: int, text: str, note: str |
                  chunk=index, note=note)
 
 
-def _python_entries(data: bytes):
+def _python_entries(data: bytes, comments: bool = True) -> Iterator[Entry]:
     """kopano.Config: text mode (UTF-8, universal newlines), ``str.strip`` everything."""
     text = decode(data)
     # Universal newlines: CRLF, lone CR and LF all end a line. Physical line numbers
@@ -222,7 +300,8 @@ def _python_entries(data: bytes):
         if physical.endswith("\r"):
             physical = physical[:-1]
         for piece in physical.split("\r"):
-            yield _python_entry(piece, number)
+            if comments or piece.lstrip()[:1] not in ("", "#"):
+                yield _python_entry(piece, number)
 
 
 def _python_entry(piece: str, number: int) -> Entry:

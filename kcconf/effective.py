@@ -10,7 +10,8 @@ is checked elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from . import values
@@ -39,11 +40,58 @@ class Setting:
     """Every assignment to this setting, in order (the last one won)."""
 
 
+class Settings(MutableMapping[str, Setting]):
+    """Every setting of a file, in schema order, made on first use.
+
+    A component has a few hundred options and a file sets a dozen; a Setting is made
+    only when looked up, so checking a file does not cost one object per option."""
+
+    __slots__ = ("_defaults", "_made")
+
+    def __init__(self, defaults: dict[str, Option]) -> None:
+        self._defaults = defaults
+        self._made: dict[str, Setting] = {}
+
+    def __getitem__(self, name: str) -> Setting:
+        setting = self._made.get(name)
+        if setting is None:
+            option = self._defaults[name]  # KeyError for names the service does not know
+            setting = self._made[name] = Setting(name, option.default, option=option)
+        return setting
+
+    def __setitem__(self, name: str, setting: Setting) -> None:
+        self._made[name] = setting
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("settings cannot be removed")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._defaults or name in self._made
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._defaults
+        yield from (name for name in self._made if name not in self._defaults)
+
+    def __len__(self) -> int:
+        return len(self._defaults) + sum(1 for name in self._made if name not in self._defaults)
+
+    def touched(self) -> Iterator[Setting]:
+        """The settings made so far: every assigned one, and some looked up."""
+        return iter(list(self._made.values()))
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_options(component: Component, series: str) -> dict[str, Option]:
+    """The options a value can be stored under: present, and not an old name."""
+    return {name: option for name, option in component.at(series).items()
+            if option.present and option.renamed_to is None}
+
+
 @dataclass(slots=True)
 class Effective:
     component: Component
     series: str
-    settings: dict[str, Setting]
+    settings: Settings
     unknown: list[Assignment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -81,11 +129,7 @@ def cxx_name(name: str) -> str:
 def build(loaded: Loaded, component: Component, series: str,
           environ: Mapping[str, str] | None = None) -> Effective:
     options = component.at(series)
-    settings: dict[str, Setting] = {}
-    for name, option in options.items():
-        if option.present and option.renamed_to is None:
-            settings[name] = Setting(name, option.default, option=option)
-    result = Effective(component, series, settings)
+    result = Effective(component, series, Settings(_stored_options(component, series)))
     env = environ if environ is not None else {}
     _, humansize = reader_semantics(series)
     for assignment in loaded.assignments:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import dialect
 from .diagnostics import Diagnostic, make
 from .dialect import Document, Entry, Flavour, Kind
+from .suppress import may_suppress
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
@@ -116,7 +117,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
         data = read_bytes(path)
     else:
         check_text(path, data)
-    root = dialect.parse(data, path, flavour)
+    root = _parse(data, path, flavour)
     loaded = Loaded(root=root, documents=[root])
     seen: set[str] = set()
     if data.startswith(b"!") or b"\n!" in data:
@@ -143,6 +144,13 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
                     stack.append((child, 0, child_is_propmap or propmap))
                     break
     return loaded
+
+
+def _parse(data: bytes, path: str, flavour: Flavour) -> Document:
+    """Checks never look at comments except suppression ones (``# kcconf: disable``), so
+    the entries of comment and blank lines (most of a file) are only made for a file
+    that may hold such a line."""
+    return dialect.parse(data, path, flavour, comments=may_suppress(data))
 
 
 def _real(path: str) -> str:
@@ -212,6 +220,6 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                          "Include a regular, readable config file."))
         return "stop"
     seen.add(real)
-    child = dialect.parse(data, target, doc.flavour)
+    child = _parse(data, target, doc.flavour)
     loaded.documents.append(child)
     return child, name == "propmap"

@@ -72,6 +72,7 @@ def newest_series() -> str:
     return series_list()[-1]
 
 
+@functools.lru_cache(maxsize=256)
 def series_key(series: str) -> tuple[int, int]:
     major, minor = series.split(".")[:2]
     return int(major), int(minor)

@@ -61,10 +61,15 @@ def hints(data: bytes) -> dict[str, str]:
     return found
 
 
+def may_suppress(data: bytes) -> bool:
+    """Whether a file can hold a suppression comment at all (a cheap byte test)."""
+    return MARKER in data and b"disable" in data
+
+
 def collect(doc: Document) -> list[Suppression]:
     """The suppressions of one document, each bound to the line it covers."""
     result: list[Suppression] = []
-    if b"disable" not in doc.data:
+    if not may_suppress(doc.data):
         return result  # placement hints only, or no kcconf comment at all
     pending: list[Suppression] = []
     for entry in doc.entries:

@@ -6,6 +6,9 @@ Kopano's own reader) and common/ECConfigImpl.cpp / kopano/config.py.
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kcconf import dialect, loader
 from kcconf.dialect import Flavour, Kind
 
@@ -236,3 +239,36 @@ def test_deep_include_chain_does_not_recurse(write):
     write("c1000.cfg", "last = yes\n")
     loaded = loader.load(str(write("c0.cfg", "o0 = 0\n!include c1.cfg\n")), Flavour.CXX)
     assert len(loaded.assignments) == 1001 and not loaded.diagnostics
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from([b"# c\n", b"  # x = 1\n", b"\n", b" \t\r\n", b"!include a.cfg\n",
+                         b"!include\n", b"= 1\n", b"name\n", b"a=b=c\n", b"x" * 4100 + b"=1\n",
+                         b"caf\xc3\xa9 = \xff\n", b"a = b\0c\n"]),
+        st.text(alphabet=" \t\r=#!abc_1\xe9", max_size=30).map(lambda s: s.encode() + b"\n"),
+        st.binary(max_size=30),
+    ),
+    max_size=12,
+)
+
+
+@given(_LINES)
+def test_short_path_reads_every_line_like_the_general_reader(parts):
+    lines = dialect.split_physical_lines(b"".join(parts))
+    general = dialect._cxx_entries_general(lines)
+    assert dialect._cxx_entries(lines) == general
+    # Without comments: the same entries less those of blank lines and of comment lines
+    # that leave no trace (a NUL or a cut at 4095 bytes is still reported).
+    kept = [e for e in general if e.kind is not Kind.BLANK and
+            (e.kind is not Kind.COMMENT or e.note or e.chunk or len(lines[e.line - 1]) > 4095)]
+    assert dialect._cxx_entries(lines, comments=False) == kept
+    assert dialect._cxx_entries(lines, False, b"".join(parts)) == kept
+
+
+@given(_LINES)
+def test_python_reader_without_comments_keeps_the_rest(parts):
+    data = b"".join(parts)
+    every = dialect.parse(data, flavour=Flavour.PYTHON).entries
+    lean = dialect.parse(data, flavour=Flavour.PYTHON, comments=False).entries
+    assert lean == [e for e in every if e.kind not in (Kind.COMMENT, Kind.BLANK)]

@@ -117,7 +117,7 @@ def suggest(component: schema.Component, series: str, name: str) -> str:
 
 
 def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
-    for setting in ctx.effective.settings.values():
+    for setting in ctx.effective.settings.touched():
         writes = setting.assignments
         if len(writes) < 2:
             continue

@@ -55,9 +55,12 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.python or ctx.fragment:
         return
     root = ctx.loaded.root.path
-    for setting in ctx.effective.settings.values():
-        option = setting.option
-        if option is None or not option.nonempty or setting.value not in ("", None):
+    settings = ctx.effective.settings
+    for name, option in ctx.options.items():
+        if not option.nonempty or name not in settings:
+            continue
+        setting = settings[name]
+        if setting.option is None or setting.value not in ("", None):
             continue
         a = setting.assignment
         file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (root, 1, 1)
