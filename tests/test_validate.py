@@ -7,6 +7,7 @@ worked out by hand for each input below.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 
 import pytest
@@ -319,3 +320,19 @@ def test_check_host_secret_file_readable_by_others(write):
     path.chmod(0o640)
     assert not [d for d in kcconf.validate_file(str(path), environ={}, check_host=True)
                 if d.code == "KC503"]
+
+
+@given(st.sampled_from(sorted(schema.load("server").specs)), st.integers(0, 40),
+       st.sampled_from(["swap", "drop", "double", "upper", "junk"]))
+def test_suggestions_match_difflib(name, at, change):
+    from kcconf.checks.names import SUGGEST_CUTOFF, _names_by_length, closest
+
+    at %= len(name)
+    word = {"swap": name[:at] + name[at + 1 : at + 2] + name[at] + name[at + 2 :],
+            "drop": name[:at] + name[at + 1 :], "double": name[:at] + name[at] + name[at:],
+            "upper": name.upper(), "junk": name[:at] + "xq"}[change]
+    component = schema.load("server")
+    here = [n for n, o in component.at("11.0").items() if o.present]
+    expected = difflib.get_close_matches(word, here, n=1, cutoff=SUGGEST_CUTOFF)
+    assert closest(word, _names_by_length(component, "11.0")) == (expected[0] if expected
+                                                                    else None)

@@ -100,11 +100,11 @@ def suggest(component: schema.Component, series: str, name: str) -> str:
     """Did-you-mean from this component, then the component the option belongs to.
 
     Cached: the same misspellings recur across the files of a repository."""
-    here = [n for n, o in component.at(series).items() if o.present]
-    close = difflib.get_close_matches(name, here, n=1, cutoff=0.75)
-    if close:
-        return f"Did you mean {close[0]}?"
-    lowered = {n.lower(): n for n in here}
+    close = closest(name, _names_by_length(component, series))
+    if close is not None:
+        return f"Did you mean {close}?"
+    lowered = {n.lower(): n for names in _names_by_length(component, series).values()
+               for n in names}
     if name.lower() in lowered:
         return f"Did you mean {lowered[name.lower()]}? Option names are case-sensitive."
     for other in schema.component_names():
@@ -114,6 +114,38 @@ def suggest(component: schema.Component, series: str, name: str) -> str:
         if name in candidate.specs and candidate.releases_of(name):
             return f"{name} belongs in {candidate.file} (kopano-{other}), not here."
     return "Check the spelling against the component's manual page."
+
+
+SUGGEST_CUTOFF = 0.75
+
+
+@functools.lru_cache(maxsize=256)
+def _names_by_length(component: schema.Component, series: str) -> dict[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for name, option in component.at(series).items():
+        if option.present:
+            by_length.setdefault(len(name), []).append(name)
+    return {length: tuple(names) for length, names in by_length.items()}
+
+
+def closest(word: str, by_length: dict[int, tuple[str, ...]],
+            cutoff: float = SUGGEST_CUTOFF) -> str | None:
+    """``difflib.get_close_matches(word, names, n=1, cutoff)``, but only names of a length
+    that can reach the cutoff are compared (2 * shorter / both lengths >= cutoff)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    n = len(word)
+    best: tuple[float, str] | None = None
+    for length, names in by_length.items():
+        if 2.0 * min(n, length) / (n + length or 1) < cutoff:
+            continue
+        for name in names:
+            matcher.set_seq1(name)
+            if matcher.quick_ratio() >= cutoff:
+                score = matcher.ratio()
+                if score >= cutoff and (best is None or (score, name) > best):
+                    best = (score, name)
+    return best[1] if best is not None else None
 
 
 def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
