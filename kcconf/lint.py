@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import gc
 import glob
 import os
 import re
@@ -439,6 +440,9 @@ def _init_worker(settings: Settings, release: str | None, unused: bool) -> None:
     """Once per worker (which has kcconf imported already, by fork or by unpickling)."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    # What the worker inherited (modules, schemas) lives as long as it does: keep the
+    # cycle collector from walking it again and again.
+    gc.freeze()
     _WORKER = (settings, release, unused)
 
 
