@@ -284,7 +284,11 @@ def test_rules_fire_on_the_line_to_change(write):
 
 
 def test_zero_quota_means_no_limit(write):
-    assert rule_ids(check(write, "quota_warn = 100\nquota_soft = 0\nquota_hard = 50\n")) == []
+    assert rule_ids(check(write, "quota_warn = 100\nquota_soft = 0\nquota_hard = 0\n")) == []
+    assert rule_ids(check(write, "quota_warn = 40\nquota_soft = 0\nquota_hard = 50\n")) == []
+    # With no soft limit the warning level is still compared with the hard one.
+    assert rule_ids(check(write, "quota_warn = 100\nquota_soft = 0\nquota_hard = 50\n")) == \
+        ["quota-warn-above-hard"]
 
 
 def test_company_placeholder_rules(write):
