@@ -43,6 +43,10 @@ def test_annotated_defaults_validate_clean_and_read_as_defaults(name):
         if option.renamed_to or option.status != "active":
             continue
         default = "" if option.secret or option.default is None else option.default
+        if "\n" in default:
+            # a value line cannot hold a line break: the default is left out, and said so
+            assert f"several lines of text, see the manual page]\n#{option.name} =\n" in text
+            continue
         assert f"#{option.name} = {default}".rstrip() + "\n" in text, option.name
 
 

@@ -280,11 +280,25 @@ def merge_supplement(reference: dict[str, Any], supplement: dict[str, Any]) -> N
         tables = reference["components"][name]["releases"]
         for release, table in releases.items():
             merged = dict(tables.get(release, {"options": []}))
-            merged.update(table)
+            missing = table.get("missing_options", [])
+            merged.update({k: v for k, v in table.items() if k != "missing_options"})
+            merged["options"] = insert_missing(list(merged["options"]), missing)
             tables[release] = merged
         order = reference["releases"]
         reference["components"][name]["releases"] = dict(
             sorted(tables.items(), key=lambda item: order.index(item[0])))
+
+
+def insert_missing(options: list[dict[str, Any]], missing: list[dict[str, Any]]
+                   ) -> list[dict[str, Any]]:
+    """Put each missing entry where Kopano's table has it: after the entry named in 'after'."""
+    for entry in missing:
+        if any(o["name"] == entry["name"] for o in options):
+            continue
+        names = [o["name"] for o in options]
+        at = names.index(entry["after"]) + 1 if entry.get("after") in names else len(options)
+        options.insert(at, {k: v for k, v in entry.items() if k in ("name", "default", "flags")})
+    return options
 
 
 def dump(schema: dict[str, Any]) -> str:

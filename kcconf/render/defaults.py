@@ -28,7 +28,9 @@ def options_by_group(component: Component, series: str) -> list[tuple[str, dict,
 
 
 def default_text(option: Option) -> str:
-    if option.default is None:
+    """What follows '#name = '. A default of several lines is left out: a value line
+    cannot hold a line break, and the lines after it would be read as broken options."""
+    if option.default is None or "\n" in option.default:
         return ""
     if option.secret and option.default:
         return ""
@@ -65,6 +67,8 @@ def render(component: Component, series: str) -> str:
                 tags.append("default hidden: secret")
             if option.build:
                 tags.append(f"only with {option.build} support")
+            if option.default and "\n" in option.default:
+                tags.append("default: several lines of text, see the manual page")
             if option.nonempty and not option.default:
                 tags.append("required: the service does not start until this is set")
             tag = f" [{', '.join(tags)}]" if tags else ""

@@ -132,11 +132,17 @@ def type_text(option: Option) -> str:
     return ", ".join(parts)
 
 
+MULTILINE_DEFAULT = ("a text of several lines, built into the service"
+                     " (a config file cannot hold one)")
+
+
 def default_text(option: Option) -> str:
     if option.secret:
         return "not shown (the option holds a secret)"
     if option.default is None:
         return "none"
+    if "\n" in option.default:
+        return MULTILINE_DEFAULT
     return literal(option.default)
 
 
@@ -177,9 +183,7 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if sphinx:
         body.append(".. only:: man\n\n" + indent(type_default))
         body.append(" ".join(facts(component, option)))
-        default = "none" if option.secret or option.default is None else literal(option.default)
-        if option.secret:
-            default = "not shown (secret)"
+        default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
                 f"   :default: {default}\n\n")
