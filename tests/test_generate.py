@@ -45,7 +45,10 @@ def test_annotated_defaults_validate_clean_and_read_as_defaults(name):
         default = "" if option.secret or option.default is None else option.default
         if "\n" in default:
             # a value line cannot hold a line break: the default is left out, and said so
-            assert f"several lines of text, see the manual page]\n#{option.name} =\n" in text
+            assert f"\n#{option.name} =\n" in text
+            block = text.split(f"\n#{option.name} =\n")[0].rsplit("\n\n", 1)[-1]
+            note = " ".join(line.lstrip("# ") for line in block.splitlines())
+            assert "several lines of text, see the manual page" in note
             continue
         assert f"#{option.name} = {default}".rstrip() + "\n" in text, option.name
 
