@@ -94,6 +94,25 @@ class Effective:
     settings: Settings
     unknown: list[Assignment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    left_propmap: list[Assignment] = field(default_factory=list)
+    """Plain lines that took a property-map setting out of the property map."""
+    refused_by_group: list[Assignment] = field(default_factory=list)
+    """!propmap lines Kopano refuses: the setting is not (or no longer) in the map."""
+    propmap_added: set[str] = field(default_factory=set)
+    """Names a !propmap file added (Kopano accepts them from then on)."""
+    _left_names: set[str] = field(default_factory=set)
+
+    def in_propmap(self, name: str) -> bool:
+        """Whether the setting is in Kopano's property-map group at this point of reading.
+
+        Property-map options start there; !propmap files may add names there; any plain
+        line that sets one stores it under the plain group (Kopano re-keys the entry),
+        after which the LDAP plugin no longer maps it and a !propmap line may not set it."""
+        if name in self._left_names:
+            return False
+        setting = self.settings.get(name)
+        return name in self.propmap_added or bool(
+            setting and setting.option and setting.option.spec.get("x-kc-propmap"))
 
     def value(self, name: str) -> str | None:
         setting = self.settings.get(name)
@@ -157,12 +176,19 @@ def _apply_cxx(result: Effective, options: Mapping[str, Option], assignment: Ass
                env: Mapping[str, str], humansize: bool) -> None:
     name = canonical_name(options, cxx_name(assignment.name))
     if name is None:
-        if assignment.propmap:
+        raw = cxx_name(assignment.name)
+        if assignment.propmap and raw not in result.settings:
             # !propmap files may add names of their own (LOADSETTING_UNKNOWN).
-            setting = result.settings.setdefault(assignment.name, Setting(assignment.name, None))
+            setting = result.settings.setdefault(raw, Setting(raw, None))
+            result.propmap_added.add(raw)
             _store(setting, assignment, cut_value(assignment.value), "propmap")
+        elif raw in result.propmap_added:
+            # added by a !propmap file earlier, so now a known name
+            _apply_group(result, raw, assignment)
         else:
             result.unknown.append(assignment)
+        return
+    if not _group_allows(result, name, assignment):
         return
     setting = result.settings[name]
     option = setting.option
@@ -181,6 +207,24 @@ def _apply_cxx(result: Effective, options: Mapping[str, Option], assignment: Ass
         if source != "env":
             value = str(values.cxx_size(value, humansize).value)
     _store(setting, assignment, cut_value(value), source)
+
+
+def _group_allows(result: Effective, name: str, assignment: Assignment) -> bool:
+    """Kopano's group check: a !propmap line may only replace a property-map setting, and a
+    plain line moves a property-map setting out of the map."""
+    if assignment.propmap and not result.in_propmap(name):
+        result.refused_by_group.append(assignment)
+        result.settings[name].assignments.append(assignment)
+        return False
+    if not assignment.propmap and result.in_propmap(name):
+        result.left_propmap.append(assignment)
+        result._left_names.add(name)
+    return True
+
+
+def _apply_group(result: Effective, name: str, assignment: Assignment) -> None:
+    if _group_allows(result, name, assignment):
+        _store(result.settings[name], assignment, cut_value(assignment.value), "file")
 
 
 def _apply_python(result: Effective, options: Mapping[str, Option],

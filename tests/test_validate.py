@@ -340,3 +340,63 @@ def test_suggestions_match_difflib(name, at, change):
     expected = difflib.get_close_matches(word, here, n=1, cutoff=SUGGEST_CUTOFF)
     assert closest(word, _names_by_length(component, "11.0")) == (expected[0] if expected
                                                                     else None)
+
+
+# --- the LDAP plugin's property map (ECConfigImpl groups) --------------------------------
+
+LDAP_TYPES = "ldap_user_type_attribute_value = posixAccount\n" \
+             "ldap_group_type_attribute_value = posixGroup\n"
+
+
+def ldap_with_propmap(write, ldap_lines: str, propmap_lines: str):
+    propmap = write("maps/propmap.cfg", propmap_lines)
+    return write("ldap.cfg", LDAP_TYPES + ldap_lines.replace("PROPMAP", str(propmap)))
+
+
+def placed(found, code):
+    return [(d.file.rsplit("/", 1)[-1], d.line) for d in found if d.code == code]
+
+
+def test_propmap_tag_in_ldap_cfg_leaves_the_property_map(write):
+    # Kopano re-keys the setting under the plain group, so the plugin no longer maps it.
+    path = ldap_with_propmap(write, "0x3A08001E = telephoneNumber\n", "")
+    found = kcconf.validate_file(str(path), "ldap")
+    assert placed(found, "KC211") == [("ldap.cfg", 3)]
+    assert codes(found, "KC201") == []
+
+
+def test_old_alias_of_a_propmap_tag_leaves_it_too(write):
+    path = ldap_with_propmap(write, "ldap_user_fax_attribute = fax\n", "")
+    found = kcconf.validate_file(str(path), "ldap")
+    assert placed(found, "KC211") == [("ldap.cfg", 3)]
+    [renamed] = [d for d in found if d.code == "KC202"]
+    assert "!propmap" in renamed.hint and "0x3A19001E" in renamed.hint
+
+
+def test_propmap_file_cannot_set_a_tag_taken_out_of_the_map(write):
+    # "cannot be overridden (different group)": the earlier plain value stays.
+    path = ldap_with_propmap(write, "0x3A08001E = telephoneNumber\n!propmap PROPMAP\n",
+                             "0x3A08001E = phone\n")
+    found = kcconf.validate_file(str(path), "ldap")
+    assert placed(found, "KC212") == [("propmap.cfg", 1)]
+    assert codes(found, "KC209") == []  # the refused line does not win anything
+    shown = run_kcconf("show", "--component", "ldap", str(path)).stdout.decode()
+    assert "0x3A08001E = telephoneNumber\n" in shown
+
+
+def test_propmap_file_cannot_set_a_plain_option(write):
+    path = ldap_with_propmap(write, "!propmap PROPMAP\n", "ldap_uri = ldap://dc1/\n")
+    found = kcconf.validate_file(str(path), "ldap")
+    assert placed(found, "KC212") == [("propmap.cfg", 1)]
+    shown = run_kcconf("show", "--component", "ldap", str(path)).stdout.decode()
+    assert "ldap://dc1/" not in shown
+
+
+def test_name_added_by_propmap_is_known_afterwards(write):
+    # LOADSETTING_UNKNOWN adds the name; a later plain line replaces it (and leaves the map).
+    path = ldap_with_propmap(write, "!propmap PROPMAP\n0x12345678 = again\n",
+                             "0x12345678 = custom\n0x3A08001E = phone\n")
+    found = kcconf.validate_file(str(path), "ldap")
+    assert codes(found, "KC201") == []
+    assert placed(found, "KC211") == [("ldap.cfg", 4)]
+    assert placed(found, "KC212") == []

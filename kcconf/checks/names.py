@@ -22,6 +22,27 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for assignment in ctx.loaded.assignments:
         yield from _name(ctx, assignment)
     yield from _duplicates(ctx)
+    yield from _property_map_groups(ctx)
+
+
+def _property_map_groups(ctx: Context) -> Iterator[Diagnostic]:
+    """The LDAP plugin reads its property map as a group of settings; Kopano keeps a
+    setting in that group only while !propmap files alone set it."""
+    for a in ctx.effective.left_propmap:
+        option = ctx.options.get(a.name)
+        target = option.renamed_to if option is not None and option.renamed_to else None
+        what = f"{a.name} (old name of {target})" if target else a.name
+        yield make("KC211", a.file, a.entry.line, a.entry.name_col,
+                   f"{what} is a property-map setting written outside a !propmap file:"
+                   " Kopano takes it out of the property map, so the plugin no longer reads"
+                   " this property from LDAP", "Move the line into the file named by !propmap"
+                   " (ldap.propmap.cfg), under its 0x... name.", option=a.name)
+    for a in ctx.effective.refused_by_group:
+        yield make("KC212", a.file, a.entry.line, a.entry.name_col,
+                   f"{a.name} cannot be set in a !propmap file: it is not a property-map"
+                   " setting (any more), so Kopano reports an error and the LDAP plugin"
+                   " refuses its configuration", "Set it in ldap.cfg itself, or remove the"
+                   " other assignment outside the !propmap file.", option=a.name)
 
 
 def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
@@ -31,7 +52,7 @@ def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
     option = ctx.options.get(a.name)
     series = ctx.series
     if option is None or not option.present:
-        if a.propmap:
+        if a.propmap or a.name in ctx.effective.propmap_added:
             return
         yield _unknown(ctx, a)
         return
@@ -47,9 +68,10 @@ def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
                        f" {series}: the service reports an unknown option",
                        _status_hint(ctx, option.renamed_to), option=a.name)
             return
+        hint = (f"Remove it and set {option.renamed_to} in the file named by !propmap."
+                if target.spec.get("x-kc-propmap") else f"Write {option.renamed_to} instead.")
         yield make("KC202", a.file, entry.line, entry.name_col,
-                   f"{a.name} is the old name of {option.renamed_to}",
-                   f"Write {option.renamed_to} instead.", option=a.name)
+                   f"{a.name} is the old name of {option.renamed_to}", hint, option=a.name)
     status = STATUS_CODES.get(option.status)
     if status:
         code, text = status
@@ -149,8 +171,9 @@ def closest(word: str, by_length: dict[int, tuple[str, ...]],
 
 
 def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
+    refused = {id(a) for a in ctx.effective.refused_by_group}
     for setting in ctx.effective.settings.touched():
-        writes = setting.assignments
+        writes = [w for w in setting.assignments if id(w) not in refused]
         if len(writes) < 2:
             continue
         last = writes[-1]
