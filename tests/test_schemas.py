@@ -51,14 +51,7 @@ def undescribed(name: str) -> list[str]:
     return (["<schema>"] if doc["description"] == "TODO" else []) + missing
 
 
-# Issue 3 is open for these components: their option descriptions are still to be
-# written. strict=True fails the moment one is complete, so no marker outlives its work.
-UNDESCRIBED = {"ldap"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 3: not yet described"))
-    if n in UNDESCRIBED else n for n in COMPONENTS])
+@pytest.mark.parametrize("name", COMPONENTS)
 def test_every_option_has_a_description(name):
     assert undescribed(name) == []
 
