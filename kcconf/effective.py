@@ -68,6 +68,15 @@ class Settings(MutableMapping[str, Setting]):
     def __contains__(self, name: object) -> bool:
         return name in self._defaults or name in self._made
 
+    def get(self, name: str, default: Setting | None = None) -> Setting | None:  # type: ignore[override]
+        """Mapping.get without the KeyError round trip: checks look settings up a lot."""
+        setting = self._made.get(name)
+        if setting is not None:
+            return setting
+        if name not in self._defaults:
+            return default
+        return self[name]
+
     def __iter__(self) -> Iterator[str]:
         yield from self._defaults
         yield from (name for name in self._made if name not in self._defaults)
@@ -123,6 +132,7 @@ class Effective:
         return bool(setting and setting.assignment is not None)
 
 
+@functools.lru_cache(maxsize=64)
 def reader_semantics(series: str) -> tuple[bool, bool]:
     """(booleans compare case-insensitively, sizes use humansize) for a release series."""
     changes = kopano()["reader_changes"]

@@ -74,7 +74,11 @@ def read_bytes(path: str) -> bytes:
                          f" (kcconf reads at most {MAX_FILE_SIZE // (1024 * 1024)} MiB)")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_SIZE + 1)
+            # Ask for the size stat saw (plus one byte to notice growth): a read of
+            # MAX_FILE_SIZE would allocate that much for every small file.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_FILE_SIZE + 1 - len(data))
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as err:

@@ -5,6 +5,7 @@ This is the library behind ``kcconf validate``: it returns data, prints nothing.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,18 +99,31 @@ def release_fit(ctx: Context) -> list[Diagnostic]:
     misfits = [n for n in names if effective.canonical_name(ctx.options, n) is None]
     if not misfits:
         return []
-    fits = []
-    for series in schema.series_list():
-        options = ctx.component.at(series)
-        if all(effective.canonical_name(options, n) is not None for n in names):
-            fits.append(series)
-    if not fits:
-        return []
+    known_in = _series_knowing(ctx.component)
+    everywhere = frozenset(schema.series_list())
+    common = everywhere
+    for name in names:
+        common = common & known_in.get(name, frozenset())
+        if not common:
+            return []
+    fits = [s for s in schema.series_list() if s in common]
     span = fits[0] if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" if _contiguous(fits) \
         else ", ".join(fits)
     return [make("KC601", ctx.loaded.root.path, 1, 1,
                  f"this file uses options of release {span}; checked against {ctx.series}",
                  f"Run with --release {fits[-1]} if that is the release you run.")]
+
+
+@functools.lru_cache(maxsize=64)
+def _series_knowing(component: schema.Component) -> dict[str, frozenset[str]]:
+    """For each name the component's reader accepts somewhere: the series that accept it."""
+    table: dict[str, set[str]] = {}
+    for series in schema.series_list():
+        options = component.at(series)
+        for name in options:
+            if effective.canonical_name(options, name) is not None:
+                table.setdefault(name, set()).add(series)
+    return {name: frozenset(found) for name, found in table.items()}
 
 
 def _contiguous(fits: list[str]) -> bool:

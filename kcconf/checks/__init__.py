@@ -25,10 +25,11 @@ class Context:
     """Every option of the schema, resolved at ``series`` (present or not)."""
     environ: Mapping[str, str]
     check_host: bool = False
+    python: bool = False
+    """The component is read by the Python services' parser (set from ``component``)."""
 
-    @property
-    def python(self) -> bool:
-        return self.component.python
+    def __post_init__(self) -> None:
+        self.python = self.component.python
 
     @property
     def fragment(self) -> bool:

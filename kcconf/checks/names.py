@@ -141,6 +141,14 @@ def suggest(component: schema.Component, series: str, name: str) -> str:
 SUGGEST_CUTOFF = 0.75
 
 
+@functools.lru_cache(maxsize=8192)
+def _char_counts(name: str) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for ch in name:
+        counts[ch] = counts.get(ch, 0) + 1
+    return tuple(counts.items())
+
+
 @functools.lru_cache(maxsize=256)
 def _names_by_length(component: schema.Component, series: str) -> dict[int, tuple[str, ...]]:
     by_length: dict[int, list[str]] = {}
@@ -157,13 +165,24 @@ def closest(word: str, by_length: dict[int, tuple[str, ...]],
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
     n = len(word)
+    have: dict[str, int] = {}
+    for ch in word:
+        have[ch] = have.get(ch, 0) + 1
     best: tuple[float, str] | None = None
     for length, names in by_length.items():
         if 2.0 * min(n, length) / (n + length or 1) < cutoff:
             continue
+        total = n + length
         for name in names:
-            matcher.set_seq1(name)
-            if matcher.quick_ratio() >= cutoff:
+            # difflib's quick_ratio (shared characters, counted with multiplicity), from
+            # the name's cached character counts instead of a fresh count per call
+            shared = 0
+            for ch, count in _char_counts(name):
+                if ch in have:
+                    other = have[ch]
+                    shared += count if count < other else other
+            if 2.0 * shared / total >= cutoff:
+                matcher.set_seq1(name)
                 score = matcher.ratio()
                 if score >= cutoff and (best is None or (score, name) > best):
                     best = (score, name)

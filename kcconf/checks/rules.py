@@ -6,6 +6,7 @@ option's value, compared the way the service reads it. The rules themselves are 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -22,30 +23,45 @@ from .values import is_template
 def check(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.fragment:
         return
-    here = schema.series_key(ctx.series)
-    for rule in ctx.component.rules:
-        if "since" in rule and here < schema.series_key(rule["since"]):
+    for rule, when, require, names in _applicable(ctx.component, ctx.series, ctx.check_host):
+        if any(is_template(ctx.effective.value(name) or "") for name in names):
             continue
-        if "until" in rule and here > schema.series_key(rule["until"]):
+        if not all(holds(ctx, c) for c in when):
             continue
-        conditions = rule.get("when", []) + rule["require"]
-        if not all(_exists(ctx, c["option"]) for c in conditions):
-            continue
-        if rule.get("host") and not ctx.check_host:
-            continue
-        if any(_is_host(c) for c in conditions) and not ctx.check_host:
-            continue
-        if any(is_template(ctx.effective.value(c["option"]) or "") for c in conditions):
-            continue
-        if not all(holds(ctx, c) for c in rule.get("when", [])):
-            continue
-        failed = [c for c in rule["require"] if not holds(ctx, c)]
+        failed = [c for c in require if not holds(ctx, c)]
         if failed:
             yield _diagnostic(ctx, rule, failed)
 
 
-def _exists(ctx: Context, name: str) -> bool:
-    option = ctx.options.get(name)
+Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=512)
+def _applicable(component: schema.Component, series: str, check_host: bool
+                ) -> tuple[Applicable, ...]:
+    """The rules that can apply at ``series``: within since/until, naming only options the
+    release has, and host rules only when host checks run. The same for every file."""
+    here = schema.series_key(series)
+    options = component.at(series)
+    kept = []
+    for rule in component.rules:
+        if "since" in rule and here < schema.series_key(rule["since"]):
+            continue
+        if "until" in rule and here > schema.series_key(rule["until"]):
+            continue
+        when, require = rule.get("when", []), rule["require"]
+        conditions = when + require
+        if not all(_present(options, c["option"]) for c in conditions):
+            continue
+        if (rule.get("host") or any(_is_host(c) for c in conditions)) and not check_host:
+            continue
+        names = tuple(dict.fromkeys(c["option"] for c in conditions))
+        kept.append((rule, when, require, names))
+    return tuple(kept)
+
+
+def _present(options, name: str) -> bool:
+    option = options.get(name)
     return option is not None and option.present
 
 
