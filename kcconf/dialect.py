@@ -77,13 +77,21 @@ class Document:
     path: str
     data: bytes
     flavour: Flavour
-    lines: list[bytes] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     bom: bool = False
     utf8_error: tuple[int, int] | None = None
     """(line, column) of the first byte sequence that is not UTF-8."""
     crlf: bool = False
     final_newline: bool = True
+    _lines: list[bytes] | None = None
+
+    @property
+    def lines(self) -> list[bytes]:
+        """The physical lines with their endings; split on first use (checks need only
+        the entries, editing needs the lines)."""
+        if self._lines is None:
+            self._lines = split_physical_lines(self.data)
+        return self._lines
 
     def to_bytes(self) -> bytes:
         return b"".join(self.lines)
@@ -106,21 +114,29 @@ def split_physical_lines(data: bytes) -> list[bytes]:
 
 
 def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
-          comments: bool = True) -> Document:
+          comments: bool = True, marked_comments: bool = False) -> Document:
     """Split a file into entries the way the chosen Kopano reader does.
 
     ``comments=False`` leaves out the entries of blank lines and of comment lines the
     reader passes over without trace (most of a shipped file), for checks that only
-    look at what the reader keeps; ``lines`` still holds every byte.
+    look at what the reader keeps; ``lines`` still holds every byte. With
+    ``marked_comments`` the comment lines that carry ``kcconf:`` (suppressions and
+    hints) are kept all the same (C++ reader; the Python reader keeps every comment).
     """
+    if marked_comments and not comments and flavour is not Flavour.CXX:
+        comments = True
     doc = Document(path=path, data=data, flavour=flavour)
-    doc.lines = split_physical_lines(data)
     doc.bom = data.startswith(b"\xef\xbb\xbf")
     doc.crlf = b"\r\n" in data
     doc.final_newline = not data or data.endswith(b"\n")
     doc.utf8_error = _first_utf8_error(data)
     if flavour is Flavour.CXX:
-        doc.entries = _cxx_entries(doc.lines, comments, data)
+        plain = None if comments else _plain_cxx_entries(data, doc.utf8_error)
+        doc.entries = plain if plain is not None else _cxx_entries(doc.lines, comments, data)
+        if marked_comments and not comments:
+            marked = _marked_comment_entries(data)
+            if marked:
+                doc.entries = sorted(doc.entries + marked, key=lambda e: e.line)
     else:
         doc.entries = list(_python_entries(data, comments))
     return doc
@@ -185,6 +201,83 @@ def _numbered(lines: list[bytes], comments: bool, data: bytes | None
         previous = start
         numbered.append((number, lines[number - 1]))
     return numbered
+
+
+MARK = b"kcconf:"
+"""What kcconf's own comment lines carry (see suppress.py)."""
+
+
+def _marked_comment_entries(data: bytes) -> list[Entry]:
+    """The entries ``_cxx_entries`` makes for comment lines holding ``kcconf:``: a line
+    whose first byte is # and that fits one read without a NUL."""
+    out: list[Entry] = []
+    at = data.find(MARK)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end + 1
+        physical = data[start:end]
+        if physical[:1] == b"#" and len(physical) <= CXX_LINE_BUFFER - 1 and \
+                b"\0" not in physical:
+            number = data.count(b"\n", 0, start) + 1
+            out.append(Entry(Kind.COMMENT, number, decode(physical.rstrip(b"\n"))))
+        at = data.find(MARK, end)
+    return out
+
+
+_KEPT_LINE = re.compile(r"^[^#\n][^\n]*", re.MULTILINE)
+"""A line the reader keeps something of: not a comment, not empty."""
+
+
+def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
+                       ) -> list[Entry] | None:
+    """``_cxx_entries(lines, comments=False)`` for the usual file: valid UTF-8, no NUL,
+    every line within one read. Works on the decoded text at once instead of line by
+    line (a character is then a column); None when the file needs the line reader."""
+    limit = CXX_LINE_BUFFER - 1
+    if utf8_error is not None or b"\0" in data:
+        return None
+    if len(data) >= limit and max(map(len, data.split(b"\n"))) >= limit:
+        return None  # a line needs a second read, comment lines included
+    text = data.decode("utf-8")
+    size = len(text)
+    out: list[Entry] = []
+    append = out.append
+    option, ignored, blank = Kind.OPTION, Kind.IGNORED, Kind.BLANK
+    trim = _TRIM_TEXT
+    count = text.count
+    number, previous = 1, 0
+    for match in _KEPT_LINE.finditer(text):
+        start = match.start()
+        number += count("\n", previous, start)
+        previous = start
+        line = match.group()
+        if line[0] == "!":
+            physical = line.encode() + (b"\n" if match.end() < size else b"")
+            for entry in _cxx_entries_general([physical]):
+                entry.line = number
+                if entry.kind is not blank:
+                    append(entry)
+            continue
+        eq = line.find("=")
+        if eq < 0:
+            if line.strip(trim):
+                append(Entry(ignored, number, line))
+            continue
+        head = line[:eq]
+        name = head.strip(trim)
+        if not name:
+            append(Entry(ignored, number, line, note="empty-name"))
+            continue
+        after = line[eq + 1 :]
+        value = after.strip(trim)
+        value_col = eq + 2 + len(after) - len(after.lstrip(trim))
+        if not value and match.end() < size:
+            value_col += 1  # the line reader's blank value runs past the newline too
+        append(Entry(option, number, line, name, value,
+                     len(head) - len(head.lstrip(trim)) + 1, value_col,
+                     raw_name=name.encode(), raw_value=value.encode()))
+    return out
 
 
 def _cxx_entries(lines: list[bytes], comments: bool = True,

@@ -96,6 +96,12 @@ def _stored_options(component: Component, series: str) -> dict[str, Option]:
             if option.present and option.renamed_to is None}
 
 
+@functools.lru_cache(maxsize=64)
+def _propmap_options(component: Component) -> frozenset[str]:
+    """The component's property-map settings (x-kc-propmap), which start in that group."""
+    return frozenset(name for name, spec in component.specs.items() if spec.get("x-kc-propmap"))
+
+
 @dataclass(slots=True)
 class Effective:
     component: Component
@@ -119,9 +125,7 @@ class Effective:
         after which the LDAP plugin no longer maps it and a !propmap line may not set it."""
         if name in self._left_names:
             return False
-        setting = self.settings.get(name)
-        return name in self.propmap_added or bool(
-            setting and setting.option and setting.option.spec.get("x-kc-propmap"))
+        return name in self.propmap_added or name in _propmap_options(self.component)
 
     def value(self, name: str) -> str | None:
         setting = self.settings.get(name)
@@ -142,6 +146,8 @@ def reader_semantics(series: str) -> tuple[bool, bool]:
 
 
 def cut_value(text: str) -> str:
+    if len(text) * 4 <= CXX_VALUE_LIMIT:
+        return text  # no character takes more than 4 bytes
     raw = text.encode("utf-8", errors="surrogateescape")
     if len(raw) <= CXX_VALUE_LIMIT:
         return text
@@ -149,6 +155,8 @@ def cut_value(text: str) -> str:
 
 
 def cxx_name(name: str) -> str:
+    if len(name) * 4 <= CXX_NAME_LIMIT:
+        return name
     raw = name.encode("utf-8", errors="surrogateescape")
     if len(raw) <= CXX_NAME_LIMIT:
         return name

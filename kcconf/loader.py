@@ -73,12 +73,7 @@ def read_bytes(path: str) -> bytes:
         raise InputError(f"{path}: is {info.st_size} bytes, too large for a Kopano config file"
                          f" (kcconf reads at most {MAX_FILE_SIZE // (1024 * 1024)} MiB)")
     try:
-        with open(path, "rb") as handle:
-            # Ask for the size stat saw (plus one byte to notice growth): a read of
-            # MAX_FILE_SIZE would allocate that much for every small file.
-            data = handle.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += handle.read(MAX_FILE_SIZE + 1 - len(data))
+        data = _read_regular(path, info.st_size)
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as err:
@@ -86,6 +81,27 @@ def read_bytes(path: str) -> bytes:
     if len(data) > MAX_FILE_SIZE:
         raise InputError(f"{path}: grew beyond {MAX_FILE_SIZE // (1024 * 1024)} MiB while reading")
     check_text(path, data)
+    return data
+
+
+def _read_regular(path: str, size: int) -> bytes:
+    """The file's bytes by one read of the size stat saw, plus one byte to notice growth
+    (a read of MAX_FILE_SIZE would allocate that much for every small file); a file that
+    changed size meanwhile is read on in chunks, up to one byte past the limit."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) != size:
+            parts, total = [data], len(data)
+            while total <= MAX_FILE_SIZE:
+                piece = os.read(fd, 1 << 16)
+                if not piece:
+                    break
+                parts.append(piece)
+                total += len(piece)
+            data = b"".join(parts)
+    finally:
+        os.close(fd)
     return data
 
 
@@ -154,7 +170,8 @@ def _parse(data: bytes, path: str, flavour: Flavour) -> Document:
     """Checks never look at comments except suppression ones (``# kcconf: disable``), so
     the entries of comment and blank lines (most of a file) are only made for a file
     that may hold such a line."""
-    return dialect.parse(data, path, flavour, comments=may_suppress(data))
+    return dialect.parse(data, path, flavour, comments=False,
+                         marked_comments=may_suppress(data))
 
 
 def _real(path: str) -> str:

@@ -65,11 +65,16 @@ def kopano() -> dict[str, Any]:
 
 
 def series_list() -> list[str]:
-    return [r["series"] for r in kopano()["releases"]]
+    return list(_series())
+
+
+@functools.cache
+def _series() -> tuple[str, ...]:
+    return tuple(r["series"] for r in kopano()["releases"])
 
 
 def newest_series() -> str:
-    return series_list()[-1]
+    return _series()[-1]
 
 
 @functools.lru_cache(maxsize=256)
@@ -82,6 +87,8 @@ def resolve_release(text: str | None) -> str:
     """``8.7``, ``8.7.25`` or ``8.7.3`` -> the series ``8.7``; None -> the newest."""
     if text is None or text == "":
         return newest_series()
+    if text in _series():
+        return text
     parts = text.strip().split(".")
     if len(parts) < 2 or not all(p.isdigit() for p in parts) or len(parts) > 3:
         raise ReleaseError(f"release {text!r} is not of the form X.Y or X.Y.Z")
@@ -239,7 +246,12 @@ def load(name: str) -> Component:
 
 
 def component_names() -> list[str]:
-    return list(components())
+    return list(_component_names())
+
+
+@functools.cache
+def _component_names() -> tuple[str, ...]:
+    return tuple(components())
 
 
 def component_for_filename(filename: str) -> str | None:

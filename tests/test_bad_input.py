@@ -158,3 +158,15 @@ def test_option_name_of_10000_characters(tmp_path):
     assert result.returncode == 1
     out = result.stdout.decode()
     assert "[KC201]" in out and "[KC104]" in out and "Traceback" not in out
+
+
+def test_a_file_that_changes_size_after_stat_is_read_whole(write):
+    # read_bytes asks for the size stat reported; a file that grew or shrank meanwhile
+    # must still be read to its end, and never past the size limit plus one byte.
+    from kcconf import loader
+
+    path = write("server.cfg", b"log_level = 3\n" * 1000)
+    whole = path.read_bytes()
+    assert loader._read_regular(str(path), 10) == whole
+    assert loader._read_regular(str(path), len(whole) + 500) == whole
+    assert loader._read_regular(str(path), len(whole)) == whole

@@ -266,6 +266,36 @@ def test_short_path_reads_every_line_like_the_general_reader(parts):
     assert dialect._cxx_entries(lines, False, b"".join(parts)) == kept
 
 
+@given(st.lists(st.sampled_from([
+    b"# c\n", b"  # x = 1\n", b"\n", b" \t\r\n", b"= 1\n", b"name\n", b"a=b=c\n", b"k=\n",
+    b"k= \t\r\n", b"log_level = 3\r\n", b"  name  =  value  \n", b"\tk\t=\tv # c\n", b"a = b",
+    b" = v\n", b"x" * 4094 + b"\n", b"x" * 4095 + b"\n", b"#" + b"y" * 5000 + b"\n",
+    b"!include a.cfg\n", b"!include\n", b"!propmap", b"! x\n", b"caf\xc3\xa9=1\n",
+    b"\xc3\xa9t\xc3\xa9 = \xe2\x82\xac \n", b"bad\xff = 1\n", b"a=\0\n"]), max_size=10))
+def test_whole_file_path_reads_like_the_line_reader(parts):
+    data = b"".join(parts)
+    utf8_error = dialect.parse(data).utf8_error
+    fast = dialect._plain_cxx_entries(data, utf8_error)
+    if fast is not None:  # None: the file needs the line-by-line reader
+        assert fast == dialect._cxx_entries(dialect.split_physical_lines(data), False, data)
+    needs_lines = (utf8_error is not None or b"\0" in data or
+                   any(len(line) >= 4095 for line in data.split(b"\n")))
+    assert (fast is None) == needs_lines
+
+
+@given(st.lists(st.one_of(_LINES.map(b"".join), st.sampled_from([
+    b"# kcconf: disable=KC301\n", b"#kcconf:disable-file=KC1", b"  # kcconf: disable=KC2\n",
+    b"# kcconf: x\0y\n", b"# kcconf:" + b"z" * 4100 + b"\n", b"a = 1 # kcconf: no\n"])),
+    max_size=6))
+def test_marked_comments_are_the_kcconf_comment_lines(parts):
+    data = b"".join(parts)
+    every = dialect.parse(data).entries
+    lean = dialect.parse(data, comments=False).entries
+    marked = dialect.parse(data, comments=False, marked_comments=True).entries
+    assert marked == [e for e in every if e.kind is not Kind.BLANK and
+                      (e.kind is not Kind.COMMENT or e in lean or "kcconf:" in e.text)]
+
+
 @given(_LINES)
 def test_python_reader_without_comments_keeps_the_rest(parts):
     data = b"".join(parts)

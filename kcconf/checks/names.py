@@ -181,7 +181,8 @@ def closest(word: str, by_length: dict[int, tuple[str, ...]],
                 if ch in have:
                     other = have[ch]
                     shared += count if count < other else other
-            if 2.0 * shared / total >= cutoff:
+            bound = 2.0 * shared / total  # ratio() never exceeds it
+            if bound >= cutoff and (best is None or bound >= best[0]):
                 matcher.set_seq1(name)
                 score = matcher.ratio()
                 if score >= cutoff and (best is None or (score, name) > best):

@@ -7,6 +7,7 @@ secret options never appear in a message.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -56,8 +57,8 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
         return
     root = ctx.loaded.root.path
     settings = ctx.effective.settings
-    for name, option in ctx.options.items():
-        if not option.nonempty or name not in settings:
+    for name, option in _nonempty(ctx.component, ctx.series):
+        if name not in settings:
             continue
         setting = settings[name]
         if setting.option is None or setting.value not in ("", None):
@@ -70,6 +71,13 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
                    f"Give {setting.name} a value, or remove the line to keep the default"
                    f" {option.default!r}." if option.default else f"Give {setting.name} a value.",
                    option=setting.name)
+
+
+@functools.lru_cache(maxsize=512)
+def _nonempty(component, series: str) -> tuple[tuple[str, Option], ...]:
+    """The options the reader requires to be non-empty at ``series``."""
+    return tuple((name, option) for name, option in component.at(series).items()
+                 if option.nonempty)
 
 
 def is_template(text: str) -> bool:
@@ -89,7 +97,8 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
                     option=a.name)
 
     if not ctx.python:
-        if len(text.encode("utf-8", errors="surrogateescape")) > CXX_VALUE_LIMIT:
+        if len(text) * 4 > CXX_VALUE_LIMIT and \
+                len(text.encode("utf-8", errors="surrogateescape")) > CXX_VALUE_LIMIT:
             yield diag("KC312", f"value is longer than {CXX_VALUE_LIMIT} bytes: the service"
                        " keeps only the first 1023", "Shorten the value.")
         if text.startswith("$"):
