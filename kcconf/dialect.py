@@ -225,8 +225,9 @@ def _marked_comment_entries(data: bytes) -> list[Entry]:
     return out
 
 
-_KEPT_LINE = re.compile(r"^[^#\n][^\n]*", re.MULTILINE)
-"""A line the reader keeps something of: not a comment, not empty."""
+_KEPT_LINE = re.compile(r"\n([^#\n][^\n]*)")
+"""A line the reader keeps something of (not a comment, not empty), after its newline:
+searched in the text behind one extra newline, which is faster than a ^ anchor."""
 
 
 def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
@@ -239,19 +240,19 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         return None
     if len(data) >= limit and max(map(len, data.split(b"\n"))) >= limit:
         return None  # a line needs a second read, comment lines included
-    text = data.decode("utf-8")
+    text = "\n" + data.decode("utf-8")
     size = len(text)
     out: list[Entry] = []
     append = out.append
     option, ignored, blank = Kind.OPTION, Kind.IGNORED, Kind.BLANK
     trim = _TRIM_TEXT
     count = text.count
-    number, previous = 1, 0
+    number, previous = 0, 0
     for match in _KEPT_LINE.finditer(text):
-        start = match.start()
+        start = match.start(1)
         number += count("\n", previous, start)
         previous = start
-        line = match.group()
+        line = match.group(1)
         if line[0] == "!":
             physical = line.encode() + (b"\n" if match.end() < size else b"")
             for entry in _cxx_entries_general([physical]):

@@ -209,3 +209,15 @@ def test_every_reference_option_is_covered(reference):
                     problems.append(f"{where}: build {option.build} vs {feature}")
     assert problems == []
     assert checked > 6000
+
+
+@pytest.mark.parametrize("name", COMPONENTS)
+def test_no_default_looks_like_a_template(name):
+    """Rules skip options whose value is a template expression; they look only at
+    assigned values for that, which holds while no built-in default looks like one."""
+    from kcconf.checks.values import is_template
+
+    component = schema.load(name)
+    for series in schema.series_list():
+        for option in component.at(series).values():
+            assert not is_template(option.default or ""), (option.name, series)

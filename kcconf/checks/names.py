@@ -160,33 +160,39 @@ def _names_by_length(component: schema.Component, series: str) -> dict[int, tupl
 
 def closest(word: str, by_length: dict[int, tuple[str, ...]],
             cutoff: float = SUGGEST_CUTOFF) -> str | None:
-    """``difflib.get_close_matches(word, names, n=1, cutoff)``, but only names of a length
-    that can reach the cutoff are compared (2 * shorter / both lengths >= cutoff)."""
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
+    """``difflib.get_close_matches(word, names, n=1, cutoff)``, computed with less work:
+    only names of a length that can reach the cutoff are looked at, each gets difflib's
+    quick_ratio (an upper bound of its ratio) from cached character counts, and ratio()
+    runs in order of falling bound until no bound can beat the best score found."""
     n = len(word)
     have: dict[str, int] = {}
     for ch in word:
         have[ch] = have.get(ch, 0) + 1
-    best: tuple[float, str] | None = None
+    candidates: list[tuple[float, str]] = []
     for length, names in by_length.items():
         if 2.0 * min(n, length) / (n + length or 1) < cutoff:
             continue
         total = n + length
         for name in names:
-            # difflib's quick_ratio (shared characters, counted with multiplicity), from
-            # the name's cached character counts instead of a fresh count per call
-            shared = 0
+            shared = 0  # characters in common, counted with multiplicity
             for ch, count in _char_counts(name):
                 if ch in have:
                     other = have[ch]
                     shared += count if count < other else other
-            bound = 2.0 * shared / total  # ratio() never exceeds it
-            if bound >= cutoff and (best is None or bound >= best[0]):
-                matcher.set_seq1(name)
-                score = matcher.ratio()
-                if score >= cutoff and (best is None or (score, name) > best):
-                    best = (score, name)
+            bound = 2.0 * shared / total
+            if bound >= cutoff:
+                candidates.append((bound, name))
+    candidates.sort(reverse=True)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    for bound, name in candidates:
+        if best is not None and bound < best[0]:
+            break  # ratio() <= bound: no later name can reach the best score
+        matcher.set_seq1(name)
+        score = matcher.ratio()
+        if score >= cutoff and (best is None or (score, name) > best):
+            best = (score, name)
     return best[1] if best is not None else None
 
 

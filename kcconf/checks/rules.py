@@ -23,8 +23,10 @@ from .values import is_template
 def check(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.fragment:
         return
+    # Built-in defaults hold no template expressions, so only assigned values can.
+    templated = any(is_template(s.value or "") for s in ctx.effective.settings.touched())
     for rule, when, require, names in _applicable(ctx.component, ctx.series, ctx.check_host):
-        if any(is_template(ctx.effective.value(name) or "") for name in names):
+        if templated and any(is_template(ctx.effective.value(name) or "") for name in names):
             continue
         if not all(holds(ctx, c) for c in when):
             continue
