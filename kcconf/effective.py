@@ -242,7 +242,8 @@ def _group_allows(result: Effective, name: str, assignment: Assignment) -> bool:
 
 def _apply_group(result: Effective, name: str, assignment: Assignment) -> None:
     if _group_allows(result, name, assignment):
-        _store(result.settings[name], assignment, cut_value(assignment.value), "file")
+        _store(result.settings[name], assignment, cut_value(assignment.value),
+               "propmap" if assignment.propmap else "file")
 
 
 def _apply_python(result: Effective, options: Mapping[str, Option],

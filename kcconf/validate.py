@@ -100,8 +100,7 @@ def release_fit(ctx: Context) -> list[Diagnostic]:
     if not misfits:
         return []
     known_in = _series_knowing(ctx.component)
-    everywhere = frozenset(schema.series_list())
-    common = everywhere
+    common = frozenset(schema.series_list())
     for name in names:
         common = common & known_in.get(name, frozenset())
         if not common:
