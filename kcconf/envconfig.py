@@ -3,7 +3,8 @@
 ``KCCONF_<COMPONENT>_<OPTION>=value`` sets an option of ``<dir>/<component>.cfg``;
 ``KCCOMMENT_<COMPONENT>_<ANY>=<line>`` comments that exact line out and
 ``KCUNCOMMENT_<COMPONENT>_<ANY>=<line>`` turns a commented line back on. Everything is
-validated first; one bad variable stops the whole run and no file is written.
+validated first; any bad variable stops the whole run, every bad variable is named,
+and no file is written.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ class FilePlan:
 
 
 class EnvError(Exception):
-    """A variable is wrong; the message names it. Nothing was written."""
+    """Variables are wrong; each message names one. Nothing was written."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 def _component_of(rest: str, variable: str) -> tuple[schema.Component, str]:
@@ -44,7 +49,8 @@ def _component_of(rest: str, variable: str) -> tuple[schema.Component, str]:
 
 def plan(environ: Mapping[str, str], directory: str, series: str,
          prefix: str = "KCCONF_") -> list[FilePlan]:
-    """What the variables would change, validated; raises EnvError naming the variable."""
+    """What the variables would change, validated; raises EnvError naming every bad variable."""
+    problems: list[str] = []
     plans: dict[str, FilePlan] = {}
     sets: dict[str, dict[str, tuple[str, str]]] = {}
     comments: dict[str, list[tuple[str, str, bool]]] = {}
@@ -55,13 +61,18 @@ def plan(environ: Mapping[str, str], directory: str, series: str,
         if not matched:
             continue
         kind, start = matched[0]
-        component, rest = _component_of(variable[len(start):], variable)
+        try:
+            component, rest = _component_of(variable[len(start):], variable)
+        except EnvError as err:
+            problems.extend(err.problems)
+            continue
         path = os.path.join(directory, component.file)
         if path not in plans:
             try:
                 plans[path] = FilePlan(path, component, read_bytes(path))
             except InputError as err:
-                raise EnvError(f"{variable}: {err}") from None
+                problems.append(f"{variable}: {err}")
+                continue
         plans[path].variables.append(variable)
         if kind == "set":
             sets.setdefault(path, {})[rest.lower()] = (value, variable)
@@ -69,15 +80,20 @@ def plan(environ: Mapping[str, str], directory: str, series: str,
             comments.setdefault(path, []).append((value, variable, kind == "comment"))
     for path, file_plan in plans.items():
         data = file_plan.old
-        for line, variable, comment in comments.get(path, []):
-            data = _toggle(data, file_plan.component, line, comment, variable)
         values = {name: value for name, (value, _) in sets.get(path, {}).items()}
         try:
+            for line, variable, comment in comments.get(path, []):
+                data = _toggle(data, file_plan.component, line, comment, variable)
             new, edits = apply(path, data, file_plan.component, series, values)
+        except EnvError as err:
+            problems.extend(err.problems)
+            continue
         except EditError as err:
-            culprit = _culprit(str(err), sets.get(path, {}))
-            raise EnvError(f"{culprit}{err}") from None
+            problems.append(f"{_culprit(str(err), sets.get(path, {}))}{err}")
+            continue
         file_plan.new, file_plan.edits = new, edits
+    if problems:
+        raise EnvError(*problems)
     return list(plans.values())
 
 
@@ -102,7 +118,7 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             _, ending = split_ending(lines[entry.line - 1])  # keep the line's own ending
             lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + ending
             return b"".join(lines)
-    what = "an active line" if comment else "a commented line"
+    what = "active line" if comment else "commented line"
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
 
 

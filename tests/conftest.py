@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("KCCONF_SHARED", ROOT.parent / "shared"))
+# Not KCCONF_*: that prefix belongs to `kcconf env`, which would read it as an option.
+SHARED = Path(os.environ.get("KCCONFTEST_SHARED", ROOT.parent / "shared"))
 REFERENCE = SHARED / "reference" / "kopano-options.json"
 SHIPPED = SHARED / "reference" / "shipped"
+
+# Variables `kcconf env` acts on; a developer's own must not leak into the tests.
+ENV_COMMAND_PREFIXES = ("KCCONF_", "KCCOMMENT_", "KCUNCOMMENT_")
 
 needs_shared = pytest.mark.skipif(
     not REFERENCE.is_file(),
@@ -31,8 +35,8 @@ def reference() -> dict:
 def run_kcconf(*args: str, stdin: bytes | None = None, env: dict | None = None,
                cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run the installed command as a user would, capturing bytes."""
-    full_env = dict(os.environ)
-    full_env.pop("NO_COLOR", None)
+    full_env = {name: value for name, value in os.environ.items()
+                if name != "NO_COLOR" and not name.startswith(ENV_COMMAND_PREFIXES)}
     if env:
         full_env.update(env)
     return subprocess.run([sys.executable, "-m", "kcconf", *args], input=stdin,

@@ -240,6 +240,25 @@ def test_env_bad_variable_names_it_and_changes_nothing(tmp_path, variable, messa
     assert (tmp_path / "server.cfg").read_text() == "log_level = 3\n"
 
 
+def test_env_names_every_bad_variable_at_once(tmp_path):
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    (tmp_path / "gateway.cfg").write_text("imap_listen = *:143\n")
+    result = run_kcconf("env", "--dir", str(tmp_path),
+                        env={"KCCONF_SERVER_LOG_LEVLE": "6", "KCCONF_SERVR_LOG_LEVEL": "6",
+                             "KCCONF_GATEWAY_IMAP_LISTEN": "*:143", "KCCONF_SERVER_LOG_FILE": "-",
+                             "KCCOMMENT_GATEWAY_X": "pop3_listen = *:110"})
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert lines[-1] == "kcconf: 3 bad variable(s); no file changed"
+    named = [line for line in lines[:-1] if line.startswith("kcconf: KC")]
+    assert len(named) == 3
+    assert any("KCCONF_SERVR_LOG_LEVEL: no component" in line for line in named)
+    assert any("KCCONF_SERVER_LOG_LEVLE" in line and "log_level" in line for line in named)
+    assert any("KCCOMMENT_GATEWAY_X: gateway.cfg has no active line" in line for line in named)
+    assert (tmp_path / "server.cfg").read_text() == "log_level = 3\n"
+    assert (tmp_path / "gateway.cfg").read_text() == "imap_listen = *:143\n"
+
+
 def test_upgrade_renames_and_comments_out_removed_options(write):
     path = write("server.cfg", "unix_socket = /x.sock\nserver_tcp_port = 236\nlog_level = 3\n")
     report = upgrade.upgrade(str(path), path.read_bytes(), schema.load("server"), "8.6", "11.0")

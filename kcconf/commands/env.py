@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         plans = plan(os.environ, args.dir, series, args.prefix)
     except EnvError as err:
-        sys.stderr.write(f"kcconf: {err}; no file changed\n")
+        for problem in err.problems:
+            sys.stderr.write(f"kcconf: {problem}\n")
+        sys.stderr.write(f"kcconf: {len(err.problems)} bad variable(s); no file changed\n")
         return EXIT_FINDINGS
     if args.format == "json":
         json.dump({"files": [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,
