@@ -21,7 +21,11 @@ from .dialect import Document, Kind
 
 
 class EditError(Exception):
-    """The edit was refused; nothing was written. The message names what and why."""
+    """The edit was refused; nothing was written. Each message names one option and why."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,22 +184,32 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
     edits: list[Edit] = []
     current = data
     touched: set[str] = set()
+    refused: list[str] = []  # every bad option is named, not just the first
     for raw_name, value in (set_values or {}).items():
-        name = canonical(component, series, raw_name)
-        doc = dialect.parse(current, path, flavour)
-        lines, edit = set_one(doc, component, series, name, value)
+        try:
+            name = canonical(component, series, raw_name)
+            doc = dialect.parse(current, path, flavour)
+            lines, edit = set_one(doc, component, series, name, value)
+        except EditError as err:
+            refused.extend(err.messages)
+            continue
         current = b"".join(lines)
         edits.append(edit)
         touched.add(name)
     for raw_name in unset or []:
-        name = canonical(component, series, raw_name)
-        doc = dialect.parse(current, path, flavour)
-        lines, done = unset_one(doc, component, series, name)
+        try:
+            name = canonical(component, series, raw_name)
+            doc = dialect.parse(current, path, flavour)
+            lines, done = unset_one(doc, component, series, name)
+        except EditError as err:
+            refused.extend(err.messages)
+            continue
         current = b"".join(lines)
         edits.extend(done)
-    problems = edit_errors(path, current, component, series, touched, environ)
-    if problems:
-        raise EditError("; ".join(d.message for d in problems))
+    refused.extend(d.message for d in edit_errors(path, current, component, series, touched,
+                                                  environ))
+    if refused:
+        raise EditError(*refused)
     return current, edits
 
 

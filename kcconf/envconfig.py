@@ -89,7 +89,8 @@ def plan(environ: Mapping[str, str], directory: str, series: str,
             problems.extend(err.problems)
             continue
         except EditError as err:
-            problems.append(f"{_culprit(str(err), sets.get(path, {}))}{err}")
+            problems.extend(f"{_culprit(message, sets.get(path, {}))}{message}"
+                            for message in err.messages)
             continue
         file_plan.new, file_plan.edits = new, edits
     if problems:

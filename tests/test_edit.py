@@ -114,6 +114,20 @@ def test_set_refuses_unknown_names_and_bad_values(write):
                    {"log_level": "4\nx = 1"}, environ={})
 
 
+def test_set_names_every_refused_option_not_just_the_first(write):
+    path = write("server.cfg", "log_level = 3\n")
+    with pytest.raises(edit.EditError) as caught:
+        edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
+                   {"log_levl": "4", "mysql_password": "a\nb", "threads": "8",
+                    "softdelete_lifetime": "x", "log_level": "9"}, environ={})
+    messages = caught.value.messages
+    assert len(messages) == 4, messages
+    assert messages[0].startswith("log_levl: unknown option") and "log_level" in messages[0]
+    assert messages[1] == "mysql_password: a value cannot hold a line break or NUL byte"
+    assert any(m.startswith("log_level: 9 is outside 0..6") for m in messages[2:])
+    assert any(m.startswith("softdelete_lifetime:") for m in messages[2:])
+
+
 def test_set_writes_the_new_name_for_an_old_one(write):
     path = write("server.cfg", "unix_socket = /a.sock\n")
     new, _ = edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
@@ -246,12 +260,14 @@ def test_env_names_every_bad_variable_at_once(tmp_path):
     result = run_kcconf("env", "--dir", str(tmp_path),
                         env={"KCCONF_SERVER_LOG_LEVLE": "6", "KCCONF_SERVR_LOG_LEVEL": "6",
                              "KCCONF_GATEWAY_IMAP_LISTEN": "*:143", "KCCONF_SERVER_LOG_FILE": "-",
+                             "KCCONF_SERVER_THREADS": "0x",
                              "KCCOMMENT_GATEWAY_X": "pop3_listen = *:110"})
     assert result.returncode == 1
     lines = result.stderr.decode().splitlines()
-    assert lines[-1] == "kcconf: 3 bad variable(s); no file changed"
+    assert lines[-1] == "kcconf: 4 problem(s); no file changed"
     named = [line for line in lines[:-1] if line.startswith("kcconf: KC")]
-    assert len(named) == 3
+    assert len(named) == 4
+    assert any(line.startswith("kcconf: KCCONF_SERVER_THREADS: threads:") for line in named)
     assert any("KCCONF_SERVR_LOG_LEVEL: no component" in line for line in named)
     assert any("KCCONF_SERVER_LOG_LEVLE" in line and "log_level" in line for line in named)
     assert any("KCCOMMENT_GATEWAY_X: gateway.cfg has no active line" in line for line in named)

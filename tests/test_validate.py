@@ -55,6 +55,13 @@ def test_log_level_out_of_range(write):
     assert "0..6" in diagnostics[0].message
 
 
+def test_a_bound_on_one_side_is_named_as_a_minimum(write):
+    # server threads must be at least 1 and has no upper bound; a count has no unit word
+    [found] = check(write, "threads = 0\n")
+    assert (found.code, found.message) == ("KC305", "threads: 0 is below the minimum of 1")
+    assert found.hint == "Choose a value of at least 1."
+
+
 def test_log_level_leading_zero_is_octal(write):
     # strtol base 0: 010 is eight, which is also out of range
     found = codes(check(write, "log_level = 010\n"))

@@ -241,11 +241,17 @@ def _range(option: Option, number: int, diag) -> Iterator[Diagnostic]:
     low = option.spec.get("minimum")
     high = option.spec.get("maximum")
     if (low is not None and number < low) or (high is not None and number > high):
-        span = f"{_num(low)}..{_num(high)}" if low is not None and high is not None else (
-            f"at least {_num(low)}" if low is not None else f"at most {_num(high)}")
         unit = option.spec.get("x-kc-unit")
-        yield diag("KC305", f"{number} is outside {span}{' ' + unit if unit else ''}",
-                   f"Choose a value in {span}.")
+        unit = f" {unit}" if unit and unit != "count" else ""  # a count has no unit word
+        if low is not None and high is not None:
+            span = f"{_num(low)}..{_num(high)}"
+            yield diag("KC305", f"{number} is outside {span}{unit}", f"Choose a value in {span}.")
+        elif low is not None:
+            yield diag("KC305", f"{number} is below the minimum of {_num(low)}{unit}",
+                       f"Choose a value of at least {_num(low)}.")
+        else:
+            yield diag("KC305", f"{number} is above the maximum of {_num(high)}{unit}",
+                       f"Choose a value of at most {_num(high)}.")
 
 
 def _num(value: float | None) -> str:

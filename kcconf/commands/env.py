@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     except EnvError as err:
         for problem in err.problems:
             sys.stderr.write(f"kcconf: {problem}\n")
-        sys.stderr.write(f"kcconf: {len(err.problems)} bad variable(s); no file changed\n")
+        sys.stderr.write(f"kcconf: {len(err.problems)} problem(s); no file changed\n")
         return EXIT_FINDINGS
     if args.format == "json":
         json.dump({"files": [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,

@@ -121,7 +121,9 @@ def type_text(option: Option) -> str:
         parts.append(f"at least {_num(low)}")
     elif high is not None:
         parts.append(f"at most {_num(high)}")
-    if spec.get("x-kc-unit"):
+    if spec.get("x-kc-unit") == "count":
+        parts.append("a count")
+    elif spec.get("x-kc-unit"):
         parts.append(f"in {spec['x-kc-unit']}")
     if spec.get("x-kc-items"):
         parts.append("items from " + ", ".join(spec["x-kc-items"]))
