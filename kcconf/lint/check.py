@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable
-from typing import Any
 
 from .. import schema
 from ..diagnostics import Diagnostic, make, sort_key
@@ -17,6 +16,10 @@ from ..validate import run as validate_run
 from .result import FileResult
 from .settings import ProjectSettings
 from .templates import TEMPLATE_BRANCH_CODES, is_template, mask_template_lines
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 HOST_DEPENDENT = frozenset({"KC313"})
 """Codes that depend on the machine the service runs on, which a repository check

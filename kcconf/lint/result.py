@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..diagnostics import Diagnostic
+from ..records import record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FileResult:
     path: str
     component: str | None

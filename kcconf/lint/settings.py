@@ -10,11 +10,14 @@ import fnmatch
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
-from typing import Any
 
 from .. import schema
 from ..diagnostics import SEVERITY_RANK
+from ..records import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SETTINGS_KEYS = frozenset({"release", "ignore", "disable", "severity", "files"})
 FILE_KEYS = frozenset({"path", "component", "release"})
@@ -24,7 +27,7 @@ class SettingsError(Exception):
     """The project settings file is unusable: one line, exit status 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PathPattern:
     """gitignore-like: a pattern without '/' matches any path component (so a folder
     name covers everything in it); one with '/' matches the path from the root, or a
@@ -54,7 +57,7 @@ def matches(rel: str, pattern: str) -> bool:
     return PathPattern.parse(pattern).matches(rel)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ProjectSettings:
     """Project settings; path patterns are relative to ``root`` (the settings' folder)."""
 
