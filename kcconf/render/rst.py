@@ -148,6 +148,41 @@ def default_text(option: Option) -> str:
     return literal(option.default)
 
 
+TEMPLATE_LABELS = {"openldap": "OpenLDAP", "active-directory": "Active Directory"}
+"""The templates x-kc-shipped-values may name (meta.schema.json), as a reader knows them."""
+
+
+def _template_value(value: str) -> str:
+    return "an empty value" if value == "" else literal(value)
+
+
+def shipped_text(option: Option) -> str:
+    """What Kopano's own templates set at the option's series, to show beside the default."""
+    spec = option.spec.get("x-kc-shipped-values")
+    if not spec or option.secret:
+        return ""
+    key = schema.series_key(option.series)
+    found: dict[str, str] = {}
+    for variant in TEMPLATE_LABELS:
+        held = [v for s, v in spec.get(variant, {}).items() if schema.series_key(s) <= key]
+        if held and held[-1] is not None:
+            found[variant] = held[-1]
+    if not found:
+        return ""
+    if len(found) == 1:
+        variant, value = next(iter(found.items()))
+        other = next(v for v in TEMPLATE_LABELS if v != variant)
+        return (f"Kopano's {TEMPLATE_LABELS[variant]} template sets {_template_value(value)};"
+                f" the {TEMPLATE_LABELS[other]} one does not set it.")
+    values = list(found.values())
+    if values[0] == values[1]:
+        return ("Kopano's OpenLDAP and Active Directory templates both set"
+                f" {_template_value(values[0])}.")
+    return "Kopano's templates set " + " and ".join(
+        f"{_template_value(value)} ({TEMPLATE_LABELS[variant]})"
+        for variant, value in found.items()) + "."
+
+
 def facts(component: Component, option: Option) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
@@ -182,15 +217,19 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
+    shipped = shipped_text(option)
     if sphinx:
         body.append(".. only:: man\n\n" + indent(type_default))
+        if shipped:
+            body.append(shipped)
         body.append(" ".join(facts(component, option)))
         default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
                 f"   :default: {default}\n\n")
         return head + indent("\n\n".join(body)) + "\n"
-    body.append(" ".join([type_default, *facts(component, option)]))
+    line = [type_default, shipped] if shipped else [type_default]
+    body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
 
 
