@@ -186,12 +186,7 @@ def shipped_text(option: Option) -> str:
 def facts(component: Component, option: Option) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
-    if component.python:
-        out.append("Read only at start.")
-    elif option.reloadable:
-        out.append("A reload applies it.")
-    else:
-        out.append("Needs a restart.")
+    out.append(reload_fact(component, option))
     if option.renamed_to:
         out.append(f"Old name of {text(option.renamed_to)}: the value is stored under that"
                    " name, and the service warns.")
@@ -295,14 +290,59 @@ def file_format(component: Component) -> str:
     return "\n".join(f"- {rule}" for rule in rules) + "\n"
 
 
+def reload_fact(component: Component, option: Option) -> str:
+    """What a reload does with the option, from the audit: the same words as RELOADING."""
+    if component.python:
+        if component.sighup.get("behaviour") == "next-run":
+            return "Read each time the program runs: the next run uses a change."
+        return "Read only at start."
+    rel = option.reload
+    if not option.reloadable:
+        return "Needs a restart."
+    if rel.behaviour == "new-connections":
+        return (f"A reload applies it only to {text(rel.applies_to or NEW_CONNECTIONS)};"
+                " existing ones keep the old value.")
+    if rel.behaviour == "restart":
+        return ("Needs a restart: a reload accepts the new value, but the service reads it"
+                " only at start.")
+    if rel.behaviour == "not-established":
+        return ("A reload accepts the new value; whether the service then uses it is not"
+                " established, so restart to be sure.")
+    return "A reload applies it."
+
+
+NEW_CONNECTIONS = "connections started after the reload"
+
+RELOAD_LISTS = (
+    ("applied", "Applied by a reload in {series}"),
+    ("restart", "Accepted by a reload but not applied in {series} (restart needed)"),
+    ("not-established", "Accepted by a reload, not established whether applied, in {series}"
+                        " (restart to be sure)"),
+)
+
+
+def reload_groups(component: Component, series: str) -> dict[str, list[Option]]:
+    """The options flagged reloadable at ``series``, by audited behaviour (unaudited ones
+    under their own key), each list sorted by name."""
+    groups: dict[str, list[Option]] = {}
+    for option in sorted(component.present(series).values(), key=lambda o: o.name):
+        if option.reloadable:
+            groups.setdefault(option.reload.behaviour, []).append(option)
+    return groups
+
+
 def reloadable_names(component: Component, series: str) -> list[str]:
-    """The options a reload applies at ``series``: Kopano's RELOADABLE flag, exactly."""
+    """The options Kopano's RELOADABLE flag lists at ``series``, audited or not."""
     return sorted(o.name for o in component.present(series).values() if o.reloadable)
 
 
 def reloading(component: Component, series: str) -> str:
     service = component.service
     if component.python:
+        if component.sighup.get("behaviour") == "next-run":
+            return (f"{service} is not a daemon: it reads this file each time it runs, so"
+                    " the next run uses a change, with nothing to reload or restart. While"
+                    " it runs it ignores SIGHUP.\n")
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
@@ -310,15 +350,32 @@ def reloading(component: Component, series: str) -> str:
     if service == "kopano-server" and component.name != "server":
         intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
                  " kopano-server is the service to reload. ")
-    names = reloadable_names(component, series)
-    if not names:
+    groups = reload_groups(component, series)
+    if not groups:
         return (intro + f"No option of this file is reloadable in {series}: a change takes"
                 f" effect when {service} starts next.\n")
-    return (intro + f"``service {service} reload``, or ``kill -HUP`` sent to the {service}"
-            " process, reads the file again. The options listed below go back to their"
-            " defaults and take the values the file now gives them; changes to every other"
-            f" option are ignored until a restart.\n\nReloadable in {series}:"
-            f" {text(', '.join(names))}.\n")
+    out = [intro + f"``service {service} reload``, or ``kill -HUP`` sent to the {service}"
+           " process, reads the file again. Kopano's reader accepts new values only for the"
+           " options it flags reloadable; changes to every other option are ignored until a"
+           " restart. Whether the running service then uses an accepted value depends on"
+           " how its code holds it, and the lists below follow the code (kcconf's reload"
+           " audit), not the flag.\n"]
+    applied = groups.get("applied", []) + groups.get(schema.UNAUDITED, [])
+    lists = dict(groups, applied=sorted(applied, key=lambda o: o.name))
+    for key, title in RELOAD_LISTS:
+        if lists.get(key):
+            names = ", ".join(o.name for o in lists[key])
+            out.append(f"{title.format(series=series)}: {text(names)}.\n")
+        if key == "applied" and groups.get("new-connections"):
+            out.append(f"Applied by a reload only to new connections in {series}:\n")
+            out.append("\n".join(
+                f"- {text(o.name)}: to {text(o.reload.applies_to or NEW_CONNECTIONS)};"
+                " existing ones keep the old value." for o in groups["new-connections"])
+                + "\n")
+    if groups.get(schema.UNAUDITED):
+        names = ", ".join(o.name for o in groups[schema.UNAUDITED])
+        out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
+    return "\n".join(out)
 
 
 SECURITY_LOGGING = """\
