@@ -441,3 +441,10 @@ def test_name_added_by_propmap_is_known_afterwards(write):
     assert codes(found, "KC201") == []
     assert placed(found, "KC211") == [("ldap.cfg", 4)]
     assert placed(found, "KC212") == []
+
+
+def test_unused_company_quota_levels_are_not_compared(write):
+    # companyquota_soft and companyquota_hard are flagged unused in every 8.x release (the
+    # server reads only companyquota_warn for companies), so their order means nothing.
+    text = "companyquota_warn = 100\ncompanyquota_soft = 50\ncompanyquota_hard = 10\n"
+    assert rule_ids(check(write, text, release="8.7")) == []
