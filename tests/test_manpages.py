@@ -172,8 +172,8 @@ def test_plugin_pages_name_kopano_server_for_reloading():
 def test_server_page_describes_security_logging():
     text = rendered(ROOT / "man" / "man5" / "kopano-server.cfg.5")
     body = flat(section(text, "SECURITY LOGGING"))
-    for words in ("user id", "signal", "succeeded, failed or were spoofed", "impersonation",
-                  "allowed or denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
+    for words in ("user id", "signal", "authenticate spoofed", "impersonation",
+                  "access denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
                   "audit_log_method", "audit_log_file", "authpriv"):
         assert words in body, words
     for name in schema.component_names():

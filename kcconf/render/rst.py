@@ -378,32 +378,15 @@ def reloading(component: Component, series: str) -> str:
     return "\n".join(out)
 
 
-SECURITY_LOGGING = """\
-With audit_log_enabled set to a true value, kopano-server keeps an audit log besides
-its normal log, for security reviews rather than troubleshooting. It records:
+def group_details(group: dict, series: str) -> list[str]:
+    """The group's longer explanations that hold at ``series``, as the schema writes them.
 
-- the start of the service, with the numeric user id it runs as, and its shutdown;
-- every signal the server receives, with its number (releases before 8.7.10 and
-  9.0.3 only);
-- authentications, whether they succeeded, failed or were spoofed (single sign-on
-  naming another user than requested), each with the user name, the address the
-  connection came from, the authentication method and the client program;
-- impersonation: a user logging in on behalf of another, with both names and whether
-  it was allowed;
-- sharing: every access to an object in another user's store, allowed or denied, and
-  every denied access in one's own store, each with the object's id, its MAPI object
-  type (1 a store, 3 a folder, 5 a message, 7 an attachment), the store owner's name,
-  the acting user's name and the right asked for (read, create, edit, delete, view,
-  and so on); denied attempts to read the server's statistics tables are logged too.
-
-audit_log_method sends the records to syslog with the authpriv facility (the default),
-to the file named by audit_log_file (with file), or nowhere (with off);
-audit_log_timestamp puts the time at the start of each line of a file. audit_log_level
-filters by level like log_level: authentication, impersonation and sharing records
-come at level 1, the start-up record at 4, and access to objects in the user's own
-store at 5; 0 records nothing. A reload applies a new audit_log_level; the other audit
-options need a restart.
-"""
+    They are reStructuredText already (lists, literal blocks), so they go in unchanged.
+    """
+    key = schema.series_key(series)
+    return [d["text"].rstrip() + "\n" for d in group.get("details", [])
+            if schema.series_key(d.get("since", series)) <= key
+            <= schema.series_key(d.get("until", series))]
 
 
 def _written(value: str | None) -> str:
@@ -463,19 +446,13 @@ def render_component(component: Component, series: str, *, sphinx: bool = False)
                " --release X.Y`` shows the page for another release.\n")
     out.append(_section("File format", sphinx))
     out.append(file_format(component))
-    # The server page explains its audit log. When the schema has a group of that title,
-    # the explanation opens that group's section rather than making a second one.
-    prose = {"security logging": SECURITY_LOGGING} if component.name == "server" else {}
     for group, members in groups_of(component, series):
         out.append(_section(group["title"], sphinx))
         out += [p + "\n" for p in paragraphs(_written(group.get("description")))]
-        if group["title"].lower() in prose:
-            out.append(prose.pop(group["title"].lower()))
+        out += group_details(group, series)
         out += [option_entry(component, o, sphinx) for o in members]
     out.append(_section("Reloading", sphinx))
     out.append(reloading(component, series))
-    for title, body in prose.items():
-        out += [_section(title.capitalize(), sphinx), body]
     out += files_and_environment(component, sphinx)
     if not sphinx:
         out.append(heading("SEE ALSO"))
