@@ -29,6 +29,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_TROUBLE)
 
 
+def check_include_root(path: str | None) -> None:
+    """An include root must be a directory: a typo would turn every include into KC110."""
+    if path is not None and not os.path.isdir(path):
+        raise UsageError(f"--include-root {path}: not a directory")
+
+
 def use_colour(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
@@ -49,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     def release_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--release", "-r", metavar="X.Y",
                        help="Kopano release the file is for (8.0 to 11.0; default: newest)")
+
+    def include_root_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--include-root", metavar="DIR",
+                       help="read absolute !include and !propmap targets below DIR, like a"
+                            " sysroot (/etc/kopano/x.cfg as DIR/etc/kopano/x.cfg)")
 
     def component_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--component", "-c", metavar="NAME",
@@ -71,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    include_root_arg(p)
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="file name to report (and pick the component by) for '-'")
     p.set_defaults(run=_lazy("validate"))
@@ -157,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
+    include_root_arg(p)
     p.set_defaults(run=_lazy("lint"))
 
     p = commands.add_parser("set", help="set options in a config file, safely",

@@ -46,6 +46,17 @@ class Includes:
     series: str | None = None
     root: str | None = None
     elsewhere: bool = False
+    repository: str | None = None
+    """Absolute targets below this directory are the repository's own: missing there
+    is missing."""
+
+    def lives_elsewhere(self, argument: str) -> bool:
+        if not self.elsewhere or self.root:
+            return False
+        if self.repository is None:
+            return True
+        top = self.repository.rstrip("/") + "/"
+        return not os.path.abspath(argument).startswith(top)
 
 
 ON_HOST = Includes()
@@ -276,7 +287,7 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
             facts = _package_file(loaded, doc, entry, argument, where, seen, includes)
             if facts is not None:
                 return facts, name == "propmap"
-            if includes.elsewhere and not includes.root:
+            if includes.lives_elsewhere(argument):
                 loaded.elsewhere.append((doc.path, entry.line, argument))
                 diag.append(make("KC120", doc.path, entry.line, 1,
                                  f"{where}: the file is not in this repository, so it cannot"
@@ -286,9 +297,10 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                                  " server's files under DIR."))
                 return None
         shown = f"{target} (under the include root)" if absolute and includes.root else target
+        hint = (f"Put the file at {target}, fix its name, or remove the directive."
+                if absolute and includes.root else _missing_hint(name, absolute))
         diag.append(make("KC110", doc.path, entry.line, 1,
-                         f"{where}: {shown} does not exist{stop_note}", _missing_hint(name,
-                                                                                     absolute)))
+                         f"{where}: {shown} does not exist{stop_note}", hint))
         return "stop"
     real = os.path.realpath(target)
     if real in seen:
