@@ -146,7 +146,7 @@ def test_lint_reads_on_past_an_include_that_lives_on_the_server(write):
 def test_validate_on_the_server_stops_and_explains_what_follows(write):
     path = write("ldap.cfg", SITE)
     found = validate_run(str(path), release="11.0", environ={}).diagnostics
-    assert [d.code for d in found][0] == "KC110"
+    assert found[0].code == "KC110"
     assert "relative" not in found[0].hint
     rest = found[1:]
     # everything else follows from the stop: reported after it, at its line, saying so
