@@ -21,6 +21,9 @@ MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
 
 BINARY_SAMPLE = 8192
+BINARY_MIN_ODD = 16
+"""A file is refused as binary only with at least this many odd bytes: in a small text
+file one NUL is a large share, yet Kopano reads the file (the NUL ends its line)."""
 
 
 class InputError(Exception):
@@ -162,7 +165,10 @@ def check_text(path: str, data: bytes) -> None:
         invalid = 0
     except UnicodeDecodeError:
         invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
-    if sample.count(b"\0") * 100 > len(sample) or (control + invalid) * 10 > len(sample):
+    nul = sample.count(b"\0")
+    odd = control + invalid
+    if (nul >= BINARY_MIN_ODD and nul * 100 > len(sample)) or \
+            (odd >= BINARY_MIN_ODD and odd * 10 > len(sample)):
         raise InputError(f"{path}: looks like a binary file, not a Kopano config", "binary")
 
 

@@ -119,6 +119,14 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
                                "Write the value itself.", )
             else:
                 found = ctx.environ.get(text[1:])
+                if found is None and option.size:
+                    # The literal '$NAME' is then read as a size: not a number.
+                    yield diag("KC313", f"{text} is not set in the environment: the service"
+                               " reads the text itself as a size, reports an error and keeps"
+                               f" the previous value ({option.default!r} by default)",
+                               f"Set {text[1:]} for the service, or write the value.",
+                               severity="error")
+                    return
                 if found is None:
                     yield diag("KC313", f"{text} is not set in the environment: the service"
                                " keeps the text itself as the value",
