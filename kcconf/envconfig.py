@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import dialect, schema
 from .atomic import Write, write_all
-from .edit import Edit, EditError, apply, split_ending
+from .edit import Edit, EditError, apply, parse_for_edit, split_ending
 from .loader import InputError, read_bytes
 from .validate import flavour_of
 
@@ -107,7 +107,7 @@ def _culprit(message: str, variables: Mapping[str, tuple[str, str]]) -> str:
 
 def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             variable: str) -> bytes:
-    doc = dialect.parse(data, component.file, flavour_of(component))
+    doc = parse_for_edit(data, component.file, flavour_of(component))
     wanted = line.strip()
     lines = list(doc.lines)
     for entry in doc.entries:
