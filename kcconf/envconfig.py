@@ -13,8 +13,8 @@ import os
 from collections.abc import Mapping
 
 from . import dialect, schema
-from .atomic import write_atomic
-from .edit import Edit, EditError, apply, split_ending
+from .atomic import Write, write_all
+from .edit import Edit, EditError, apply, parse_for_edit, split_ending
 from .loader import InputError, read_bytes
 from .records import field, record
 from .validate import flavour_of
@@ -111,7 +111,7 @@ _ACTIVE = (dialect.Kind.OPTION, dialect.Kind.DIRECTIVE)
 
 def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             variable: str) -> bytes:
-    doc = dialect.parse(data, component.file, flavour_of(component))
+    doc = parse_for_edit(data, component.file, flavour_of(component))
     wanted = line.strip()
     lines = list(doc.lines)
     for entry in doc.entries:
@@ -128,7 +128,8 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
 
 
-def write(plans: list[FilePlan], backup: bool = False) -> None:
-    for file_plan in plans:
-        if file_plan.new != file_plan.old:
-            write_atomic(file_plan.path, file_plan.new, backup=backup)
+def write(plans: list[FilePlan], backup: bool = False, follow_symlinks: bool = False) -> None:
+    """Every changed file or none (see atomic.write_all); each must still hold what was
+    planned from."""
+    write_all([Write(p.path, p.new, p.old) for p in plans if p.new != p.old], backup,
+              follow_symlinks)
