@@ -6,19 +6,18 @@ import argparse
 import json
 import sys
 
+from .. import escape
 from ..cli import EXIT_OK, UsageError
 from ..effective import Setting
 from ..loader import InputError
+from ..redact import Redactor
 from ..schema import ReleaseError
 from ..validate import ComponentError
 from ..validate import run as validate_one
 
 
-def display(setting: Setting) -> str | None:
-    option = setting.option
-    if option is not None and option.secret and setting.value:
-        return "***"
-    return setting.value
+def display(setting: Setting, redactor: Redactor) -> str | None:
+    return redactor.value(setting.name, setting.value)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,25 +38,25 @@ def run(args: argparse.Namespace) -> int:
         for name, setting, default in rows:
             a = setting.assignment
             option = setting.option
-            secret = bool(option and option.secret)
             data[name] = {
-                "value": display(setting),
-                "default": "***" if secret and default else default,
+                "value": display(setting, result.redactor),
+                "default": result.redactor.value(name, default),
                 "source": setting.source,
                 "file": a.file if a else None,
                 "line": a.entry.line if a else None,
                 "reloadable": bool(option and option.reloadable),
             }
-        json.dump({"component": result.component.name, "release": result.series,
-                   "settings": data}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(escape.machine_data({"component": result.component.name,
+                                       "release": result.series, "settings": data}),
+                  sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
     for name, setting, _default in rows:
-        value = display(setting)
+        value = display(setting, result.redactor)
         prefix = "# " if setting.source == "default" else ""
         line = f"{prefix}{name} = {value if value is not None else ''}"
         if args.origin and setting.assignment:
             a = setting.assignment
             line += f"    # {a.file}:{a.entry.line}"
-        sys.stdout.write(line + "\n")
+        sys.stdout.write(escape.human(line) + "\n")
     return EXIT_OK

@@ -11,7 +11,7 @@ from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
 from ..validate import run as validate_one
-from . import read_input
+from . import error, read_input
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             result = validate_one(name, args.component, args.release, data=data,
                                   check_host=args.check_host)
         except (InputError, ComponentError) as err:
-            sys.stderr.write(f"kcconf: {err}\n")
+            error(str(err))
             trouble = True
             continue
         checked += 1
