@@ -19,13 +19,11 @@ A byte that is not UTF-8 (kept by the reader as a surrogate escape) is written a
 
 from __future__ import annotations
 
+import functools
 import re
 
 _BIDI_AND_INVISIBLE = "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e" \
-                      "\u2066\u2067\u2068\u2069\ufeff"
-_HUMAN_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI_AND_INVISIBLE + "]")
-_HUMAN_UNSAFE_KEEP_TAB = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff"
-                                    + _BIDI_AND_INVISIBLE + "]")
+                      "\u2066\u2067\u2068\u2069\ufeff\ufffe\uffff"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -38,13 +36,19 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def human(text: str, keep_tab: bool = False) -> str:
+@functools.lru_cache(maxsize=8)
+def _human_unsafe(keep: str) -> re.Pattern[str]:
+    unsafe = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in keep)
+    return re.compile(f"[{re.escape(unsafe + _BIDI_AND_INVISIBLE)}\ud800-\udfff]")
+
+
+def human(text: str, keep_tab: bool = False, keep: str = "") -> str:
     """Text for people: one line, nothing a terminal acts on. ``keep_tab`` leaves tabs
-    (the indentation of a config line shown in a diff)."""
+    (the indentation of a config line shown in a diff); ``keep`` names other control
+    characters the caller escapes its own way."""
     if text.isprintable():
         return text
-    pattern = _HUMAN_UNSAFE_KEEP_TAB if keep_tab else _HUMAN_UNSAFE
-    return pattern.sub(_escaped, text)
+    return _human_unsafe(keep + ("\t" if keep_tab else "")).sub(_escaped, text)
 
 
 def machine(text: str) -> str:

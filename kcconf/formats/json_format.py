@@ -8,7 +8,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..lint import FileResult
-from . import Totals, clean
+from . import Totals, dumps
 
 
 class Json:
@@ -25,7 +25,7 @@ class Json:
             item = {"file": result.path, "component": result.component,
                     "release": result.release,
                     "diagnostics": [d.to_dict() for d in result.diagnostics]}
-        out.write(("\n" if self.first else ",\n") + clean(json.dumps(item, ensure_ascii=False)))
+        out.write(("\n" if self.first else ",\n") + dumps(item))
         self.first = False
 
     def end(self, out: TextIO, totals: Totals) -> None:
