@@ -31,7 +31,8 @@ import secrets
 import stat
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+
+from .records import record
 
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another kcconf (or a locking editor) to finish with a file."""
@@ -43,7 +44,7 @@ class WriteError(Exception):
     """The file could not be written; the original is unchanged. One line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Write:
     """One file to write: ``data`` replaces ``path``; ``original`` is what the caller
     read from it (None: not read, nothing to compare)."""
@@ -162,7 +163,7 @@ def _flock(fd: int, path: str, target: str, deadline: float) -> bool:
 
 # --- writing ---------------------------------------------------------------------
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Prepared:
     path: str
     target: str

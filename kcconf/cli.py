@@ -300,6 +300,13 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _escaped(message: str) -> str:
+    """Error lines are text for people: escaped, one line (see escape.human)."""
+    from .escape import human
+
+    return human(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=_command_in(argv) or "")
@@ -310,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except UsageError as err:
-        sys.stderr.write(f"kcconf: {err}\n")
+        sys.stderr.write(f"kcconf: {_escaped(str(err))}\n")
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         sys.stderr.write("kcconf: interrupted\n")
@@ -324,10 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .schema import SchemaError
 
         if isinstance(err, SchemaError):
-            sys.stderr.write(f"kcconf: {err}\n")
+            sys.stderr.write(f"kcconf: {_escaped(str(err))}\n")
         else:
-            sys.stderr.write(f"kcconf: internal error: {type(err).__name__}: {err}"
-                             " (please report this)\n")
+            sys.stderr.write(f"kcconf: internal error: {type(err).__name__}:"
+                             f" {_escaped(str(err))} (please report this)\n")
         if os.environ.get("KCCONF_DEBUG"):
             raise
         return EXIT_TROUBLE

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, schema, values
+from . import effective, loader, redact, schema, values
 from .effective import Effective, Setting
 from .records import field, record
 from .schema import UNAUDITED, Component, Option
@@ -185,10 +185,16 @@ def _where(setting: Setting | None) -> tuple[str, int] | None:
     return setting.assignment.file, setting.assignment.entry.line
 
 
-def compare(old: Effective, new: Effective) -> DiffResult:
-    """Changes from ``old`` to ``new`` (same component), with the action each needs."""
+def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = None
+            ) -> DiffResult:
+    """Changes from ``old`` to ``new`` (same component), with the action each needs.
+
+    ``redactor`` knows the secrets of both files (``loaded_of``); without it, values of
+    secret names are still hidden but other values are not searched for secrets."""
     component = new.component
     result = DiffResult(component, old.series, new.series)
+    mask = redactor if redactor is not None else redact.Redactor(component)
+    result.changes = _Masked(mask)
     python = component.python
     names = list(dict.fromkeys([*old.settings, *new.settings]))
     for name in names:
@@ -230,22 +236,46 @@ def compare(old: Effective, new: Effective) -> DiffResult:
         if name not in new_unknown:
             result.changes.append(Change(name, "unknown-removed", a.value, None, "none",
                                          (a.file, a.entry.line), None))
+    result.changes = list(result.changes)
     return result
+
+
+class _Masked(list):
+    """The changes as they are added, each with its secret flag set by the redactor and
+    any secret inside a name or value masked: a Change never holds a secret."""
+
+    def __init__(self, redactor: redact.Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def append(self, change: Change) -> None:  # type: ignore[override]
+        r = self.redactor
+        secret = change.secret or r.is_secret(change.option)
+        super().append(Change(
+            r.text(change.option), change.kind,
+            None if secret or change.old is None else r.text(change.old),
+            None if secret or change.new is None else r.text(change.new),
+            change.action, change.old_where, change.new_where, secret, change.verdict))
+
+
+def loaded_of(path: str | None, component: Component, data: bytes | None = None,
+              series: str | None = None) -> loader.Loaded:
+    """The files of a configuration, or an empty one for the built-in defaults."""
+    from .validate import flavour_of
+
+    if path is None:
+        return loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
+                                                        flavour_of(component)))
+    return loader.load(path, flavour_of(component), component.directives, data=data,
+                       includes=loader.Includes(series=series))
 
 
 def effective_of(path: str | None, component: Component, series: str,
                  environ: Mapping[str, str] | None = None, data: bytes | None = None
                  ) -> Effective:
     """Effective settings of a file, or the built-in defaults when ``path`` is None."""
-    from .validate import flavour_of
-
-    if path is None:
-        loaded = loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
-                                                          flavour_of(component)))
-    else:
-        loaded = loader.load(path, flavour_of(component), component.directives, data=data,
-                             includes=loader.Includes(series=series))
-    return effective.build(loaded, component, series, environ)
+    return effective.build(loaded_of(path, component, data, series), component, series,
+                           environ)
 
 
 def diff_files(old_path: str | None, new_path: str | None, component: str | None = None,
@@ -259,6 +289,7 @@ def diff_files(old_path: str | None, new_path: str | None, component: str | None
     old_series = schema.resolve_release(old_release)
     new_series = schema.resolve_release(new_release or old_release)
     env = environ if environ is not None else dict(os.environ)
-    old = effective_of(old_path, comp, old_series, env)
-    new = effective_of(new_path, comp, new_series, env)
-    return compare(old, new)
+    old_loaded, new_loaded = loaded_of(old_path, comp), loaded_of(new_path, comp)
+    redactor = redact.for_documents(comp, [*old_loaded.documents, *new_loaded.documents])
+    return compare(effective.build(old_loaded, comp, old_series, env),
+                   effective.build(new_loaded, comp, new_series, env), redactor)

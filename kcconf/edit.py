@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from . import dialect, schema, validate
+from . import dialect, escape, redact, schema, validate
 from .checks.names import suggest
 from .diagnostics import Diagnostic
 from .dialect import Document, Kind
@@ -288,7 +288,29 @@ def _errors_on(result: validate.Result, component: schema.Component, series: str
     return found
 
 
-def unified_diff(path: str, old: bytes, new: bytes) -> str:
-    before = old.decode("utf-8", errors="replace").splitlines(keepends=True)
-    after = new.decode("utf-8", errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, path, f"{path} (edited)"))
+def redactor_for(path: str, component: schema.Component, *datas: bytes) -> redact.Redactor:
+    """What masks the secrets of these versions of a file in anything shown of them."""
+    return redact.Redactor(component).learn_data(path, datas, validate.flavour_of(component))
+
+
+def unified_diff(path: str, old: bytes, new: bytes, redactor: redact.Redactor) -> str:
+    """The edit as a unified diff for people: lines as the file splits them (LF), every
+    line escaped, and no secret shown (a secret's line keeps its name, +/- and context
+    lines alike), so a changed password shows as a changed line without its value."""
+    before = [dialect.decode(line) for line in dialect.split_physical_lines(old)]
+    after = [dialect.decode(line) for line in dialect.split_physical_lines(new)]
+    out = []
+    for number, line in enumerate(difflib.unified_diff(before, after, path,
+                                                       f"{path} (edited)")):
+        if number < 2 or line.startswith("@@"):  # the file names, a hunk's head
+            out.append(escape.human(line.rstrip("\n")) + "\n")
+            continue
+        body = line[1:]
+        ending = "\n" if body.endswith("\n") else ""
+        body = body.removesuffix("\n")
+        cr = "\r" if body.endswith("\r") else ""
+        body = redactor.config_line(body.removesuffix("\r"))
+        out.append(line[0] + escape.human(body, keep_tab=True) + cr + ending)
+        if not ending:
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from . import dialect, schema
+from . import dialect, redact, schema
 from .atomic import Write, write_all
 from .edit import Edit, EditError, apply, parse_for_edit, split_ending
 from .loader import InputError, read_bytes
@@ -126,6 +126,26 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             return b"".join(lines)
     what = "active line" if comment else "commented line"
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
+
+
+def redactor(environ: Mapping[str, str], prefix: str = "KCCONF_") -> redact.Redactor:
+    """Masks the secrets the variables carry: values of variables that set a secret
+    option (of any component), and lines to comment or uncomment that assign one."""
+    masks = redact.Redactor()
+    for variable, value in environ.items():
+        if variable.startswith(("KCCOMMENT_", "KCUNCOMMENT_")):
+            for component_name in schema.component_names():
+                masks.component = schema.load(component_name)
+                masks.learn_line(value)
+        elif variable.startswith(prefix):
+            try:
+                component, rest = _component_of(variable[len(prefix):], variable)
+            except EnvError:
+                continue
+            masks.component = component
+            masks.learn_assignment(rest.lower(), value)
+    masks.component = None
+    return masks
 
 
 def write(plans: list[FilePlan], backup: bool = False, follow_symlinks: bool = False) -> None:

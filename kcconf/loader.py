@@ -9,6 +9,7 @@ whole load, at every level.
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 from . import dialect, packagefiles
@@ -172,6 +173,26 @@ def check_text(path: str, data: bytes) -> None:
         raise InputError(f"{path}: looks like a binary file, not a Kopano config", "binary")
 
 
+PEM_ARMOUR = re.compile(rb"^-----BEGIN [A-Z0-9 ]+-----", re.MULTILINE)
+"""A key or certificate in PEM form (also OpenSSH keys)."""
+
+
+def not_a_config(data: bytes) -> str | None:
+    """Why an included file is plainly not a Kopano config, or None: a PEM key or
+    certificate, or text whose lines are mostly not ``name = value``."""
+    if PEM_ARMOUR.search(data):
+        return "it holds a PEM key or certificate"
+    kept = assigned = 0
+    for line in data.split(b"\n"):
+        if not line.strip(dialect.CXX_TRIM) or line[:1] in (b"#", b"!"):
+            continue
+        kept += 1
+        assigned += b"=" in line
+    if kept >= 2 and assigned * 2 < kept:
+        return "most of its lines are not name = value lines"
+    return None
+
+
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 
 
@@ -324,6 +345,16 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                          "Include a regular, readable config file."))
         return "stop"
     seen.add(real)
+    unlike = not_a_config(data)
+    if unlike is not None:
+        # Never quote such a file (a private key, say): one line naming it.
+        diag.append(make("KC121", doc.path, entry.line, 1,
+                         f"{where}: {target} is not a Kopano config ({unlike}): the service"
+                         " reads its lines as settings, and a line with '=' is an unknown"
+                         " option that stops it; kcconf does not show its content",
+                         "Include only config files; point the option that needs this file"
+                         " at it instead."))
+        return None
     child = _parse(data, target, doc.flavour)
     loaded.documents.append(child)
     return child, name == "propmap"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from . import __version__
 from .diagnostics import Diagnostic
+from .escape import human, machine_data
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,14 +24,17 @@ def severity_label(severity: str) -> str:
 
 
 def text_line(d: Diagnostic, colour: bool = False) -> str:
+    """``file:line:col: severity: message [code]``, one line whatever the file name and
+    message hold (control characters escaped, see escape.human)."""
     label = severity_label(d.severity)
+    file = human(d.file)
     if colour:
-        where = f"{BOLD}{d.file}:{d.line}:{d.col}:{RESET}"
+        where = f"{BOLD}{file}:{d.line}:{d.col}:{RESET}"
         label = f"{COLOURS[d.severity]}{label}:{RESET}"
     else:
-        where = f"{d.file}:{d.line}:{d.col}:"
+        where = f"{file}:{d.line}:{d.col}:"
         label = f"{label}:"
-    return f"{where} {label} {d.message} [{d.code}]"
+    return f"{where} {label} {human(d.message)} [{d.code}]"
 
 
 def write_text(out: TextIO, diagnostics: Iterable[Diagnostic], colour: bool = False,
@@ -38,7 +42,7 @@ def write_text(out: TextIO, diagnostics: Iterable[Diagnostic], colour: bool = Fa
     for d in diagnostics:
         out.write(text_line(d, colour) + "\n")
         if hints and d.hint:
-            out.write(f"    hint: {d.hint}\n")
+            out.write(f"    hint: {human(d.hint)}\n")
 
 
 def summary(counts: dict[str, int], files: int) -> str:
@@ -60,5 +64,5 @@ def write_json(out: TextIO, results: list[dict], counts: dict[str, int]) -> None
                 "summary": {"errors": counts.get("error", 0),
                             "warnings": counts.get("warning", 0),
                             "notes": counts.get("info", 0)}}
-    json.dump(document, out, indent=2, ensure_ascii=False)
+    json.dump(machine_data(document), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -9,7 +9,7 @@ import functools
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, schema, suppress
+from . import effective, loader, redact, schema, suppress
 from .checks import Context, all_checks
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Flavour
@@ -29,6 +29,8 @@ class Result:
     effective: effective.Effective
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
+    redactor: redact.Redactor = field(default_factory=redact.Redactor)
+    """Masks this configuration's secrets in anything shown of it."""
 
 
 def pick_component(path: str, component: str | None) -> schema.Component:
@@ -59,7 +61,11 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     found.extend(release_fit(ctx))
     found.sort(key=sort_key)
     kept, suppressions = suppress.apply(found, loaded.documents)
-    return Result(loaded.root.path, component, series, loaded, state, kept, suppressions)
+    redactor = redact.for_documents(component, loaded.documents)
+    for d in kept:
+        redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
+    return Result(loaded.root.path, component, series, loaded, state, kept, suppressions,
+                  redactor)
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,

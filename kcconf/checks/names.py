@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from .. import schema
 from ..diagnostics import Diagnostic, make
 from ..loader import Assignment
+from ..spelling import SUGGEST_CUTOFF, closest  # noqa: F401 - SUGGEST_CUTOFF for callers
 from . import Context
 
 STATUS_CODES = {
@@ -137,16 +138,6 @@ def suggest(component: schema.Component, series: str, name: str) -> str:
     return "Check the spelling against the component's manual page."
 
 
-SUGGEST_CUTOFF = 0.75
-
-
-@functools.lru_cache(maxsize=8192)
-def _char_counts(name: str) -> tuple[tuple[str, int], ...]:
-    counts: dict[str, int] = {}
-    for ch in name:
-        counts[ch] = counts.get(ch, 0) + 1
-    return tuple(counts.items())
-
 
 @functools.lru_cache(maxsize=256)
 def _names_by_length(component: schema.Component, series: str) -> dict[int, tuple[str, ...]]:
@@ -155,46 +146,6 @@ def _names_by_length(component: schema.Component, series: str) -> dict[int, tupl
         if option.present:
             by_length.setdefault(len(name), []).append(name)
     return {length: tuple(names) for length, names in by_length.items()}
-
-
-def closest(word: str, by_length: dict[int, tuple[str, ...]],
-            cutoff: float = SUGGEST_CUTOFF) -> str | None:
-    """``difflib.get_close_matches(word, names, n=1, cutoff)``, computed with less work:
-    only names of a length that can reach the cutoff are looked at, each gets difflib's
-    quick_ratio (an upper bound of its ratio) from cached character counts, and ratio()
-    runs in order of falling bound until no bound can beat the best score found."""
-    n = len(word)
-    have: dict[str, int] = {}
-    for ch in word:
-        have[ch] = have.get(ch, 0) + 1
-    candidates: list[tuple[float, str]] = []
-    for length, names in by_length.items():
-        if 2.0 * min(n, length) / (n + length or 1) < cutoff:
-            continue
-        total = n + length
-        for name in names:
-            shared = 0  # characters in common, counted with multiplicity
-            for ch, count in _char_counts(name):
-                if ch in have:
-                    other = have[ch]
-                    shared += count if count < other else other
-            bound = 2.0 * shared / total
-            if bound >= cutoff:
-                candidates.append((bound, name))
-    candidates.sort(reverse=True)
-    import difflib  # only when a name is unknown: it costs start-up time
-
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best: tuple[float, str] | None = None
-    for bound, name in candidates:
-        if best is not None and bound < best[0]:
-            break  # ratio() <= bound: no later name can reach the best score
-        matcher.set_seq1(name)
-        score = matcher.ratio()
-        if score >= cutoff and (best is None or (score, name) > best):
-            best = (score, name)
-    return best[1] if best is not None else None
 
 
 def _duplicates(ctx: Context) -> Iterator[Diagnostic]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from .. import escape
 from ..cli import UsageError
+
+
+def error(message: str) -> None:
+    """One line on standard error, escaped like all text for people (a newline in a
+    file name cannot start a line of its own)."""
+    sys.stderr.write(f"kcconf: {escape.human(message)}\n")
 
 
 def read_input(path: str, stdin_name: str | None = None) -> tuple[str, bytes | None]:

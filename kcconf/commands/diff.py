@@ -7,9 +7,9 @@ import json
 import os
 import sys
 
-from .. import schema
+from .. import effective, escape, redact, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..diff import DiffResult, compare, effective_of
+from ..diff import DiffResult, compare, loaded_of
 from ..loader import InputError
 from ..schema import ReleaseError
 from ..validate import ComponentError, pick_component
@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     for old_path, new_path in pairs:
         results.append(_one(args, old_path, new_path, old_series, new_series))
     if args.format == "json":
-        json.dump({"files": [r for r in results if r is not None]}, sys.stdout, indent=2)
+        json.dump(escape.machine_data({"files": [r for r in results if r is not None]}),
+                  sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     changed = any(r and r["changes"] for r in results)
     return EXIT_FINDINGS if changed else EXIT_OK
@@ -77,11 +78,15 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
             not component.present(new_series) and not component.present(old_series):
         raise UsageError(f"{component.name} does not exist in {new_series}")
     try:
-        old = _effective(old_path, component, old_series, args.defaults)
-        new = _effective(new_path, component, new_series, False)
+        old_loaded = _loaded(old_path, component)
+        new_loaded = _loaded(new_path, component)
     except InputError as err:
         raise UsageError(str(err)) from None
-    result = compare(old, new)
+    redactor = redact.for_documents(component, [*old_loaded.documents,
+                                                *new_loaded.documents])
+    environ = dict(os.environ)
+    result = compare(effective.build(old_loaded, component, old_series, environ),
+                     effective.build(new_loaded, component, new_series, environ), redactor)
     label = new_path or old_path or component.file
     if args.format == "json":
         return _json(result, label, args.cosmetic)
@@ -90,11 +95,11 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
     return {"changes": result.real_changes}
 
 
-def _effective(path, component, series, defaults):
+def _loaded(path, component):
     if path is None:
-        return effective_of(None, component, series)
+        return loaded_of(None, component)
     name, data = read_input(path, "<dump>" if path == "-" else None)
-    return effective_of(name, component, series, dict(os.environ), data)
+    return loaded_of(name, component, data)
 
 
 def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
@@ -106,8 +111,15 @@ def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
             "changes": [c.to_dict() for c in changes]}
 
 
+class _HumanOut:
+    """Standard output for people: every line escaped (see escape.human)."""
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(escape.human(text.removesuffix("\n")) + "\n")
+
+
 def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -> None:
-    out = sys.stdout
+    out = _HumanOut()
     service = result.component.service
     if only_one_side:
         out.write(f"{label}: only on one side\n")

@@ -6,12 +6,13 @@ import argparse
 import sys
 from contextlib import nullcontext
 
-from .. import schema
+from .. import escape, schema
 from ..atomic import WriteError, locked, write_atomic
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..edit import EditError, apply, unified_diff
+from ..edit import EditError, apply, redactor_for, unified_diff
 from ..loader import InputError, read_bytes
 from ..validate import ComponentError, pick_component
+from . import error
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
@@ -39,10 +40,14 @@ def run(args: argparse.Namespace) -> int:
             try:
                 new, edits = apply(args.file, data, component, series, set_values, unset)
             except EditError as err:
-                sys.stderr.write(f"kcconf: {args.file}: {err}; nothing written\n")
+                masks = redactor_for(args.file, component, data)
+                for name, value in (set_values or {}).items():
+                    masks.learn_assignment(name, value)
+                error(masks.text(f"{args.file}: {err}; nothing written"))
                 return EXIT_FINDINGS
             if args.dry_run:
-                sys.stdout.write(unified_diff(args.file, data, new))
+                sys.stdout.write(unified_diff(args.file, data, new,
+                                              redactor_for(args.file, component, data, new)))
                 return EXIT_OK
             if new != data:
                 write_atomic(args.file, new, backup=args.backup,
@@ -50,5 +55,6 @@ def run(args: argparse.Namespace) -> int:
     except (WriteError, InputError) as err:
         raise UsageError(str(err)) from None
     for edit in edits:
-        sys.stdout.write(f"{args.file}:{edit.line}: {edit.option}: {edit.action}\n")
+        sys.stdout.write(escape.human(f"{args.file}:{edit.line}: {edit.option}: {edit.action}")
+                         + "\n")
     return EXIT_OK

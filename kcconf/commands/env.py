@@ -7,11 +7,12 @@ import json
 import os
 import sys
 
-from .. import schema
+from .. import escape, schema
 from ..atomic import WriteError, locked
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..edit import unified_diff
-from ..envconfig import EnvError, plan, write
+from ..edit import redactor_for, unified_diff
+from ..envconfig import EnvError, plan, redactor, write
+from . import error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,23 +30,27 @@ def run(args: argparse.Namespace) -> int:
                 plans = plan(os.environ, args.dir, series, args.prefix)
                 write(plans, backup=args.backup, follow_symlinks=args.follow_symlinks)
     except EnvError as err:
+        masks = redactor(os.environ, args.prefix)
         for problem in err.problems:
-            sys.stderr.write(f"kcconf: {problem}\n")
-        sys.stderr.write(f"kcconf: {len(err.problems)} problem(s); no file changed\n")
+            error(masks.text(problem))
+        error(f"{len(err.problems)} problem(s); no file changed")
         return EXIT_FINDINGS
     except WriteError as err:
         raise UsageError(str(err)) from None
     if args.format == "json":
-        json.dump({"files": [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,
-                              "edits": [{"option": e.option, "action": e.action, "line": e.line}
-                                        for e in p.edits]} for p in plans],
-                   "written": not args.dry_run}, sys.stdout, indent=2)
+        files = [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,
+                  "edits": [{"option": e.option, "action": e.action, "line": e.line}
+                            for e in p.edits]} for p in plans]
+        json.dump(escape.machine_data({"files": files, "written": not args.dry_run}),
+                  sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif args.dry_run:
         for p in plans:
-            sys.stdout.write(unified_diff(p.path, p.old, p.new))
+            sys.stdout.write(unified_diff(p.path, p.old, p.new,
+                                          redactor_for(p.path, p.component, p.old, p.new)))
     if not args.dry_run and args.format == "text":
         for p in plans:
             for e in p.edits:
-                sys.stdout.write(f"{p.path}:{e.line}: {e.option}: {e.action}\n")
+                sys.stdout.write(escape.human(f"{p.path}:{e.line}: {e.option}: {e.action}")
+                                 + "\n")
     return EXIT_OK

@@ -15,6 +15,7 @@ from .. import formats, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..diagnostics import SEVERITY_RANK
 from ..lint import SettingsError, lint, load_settings
+from . import error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
                        args.report_unused_suppressions):
         totals.add(result)
         if result.error is not None:
-            sys.stderr.write(f"kcconf: {result.error}\n")
+            if args.format == "github":
+                from ..formats.github import error_line
+
+                sys.stderr.write(error_line(result.error) + "\n")
+            else:
+                error(result.error)
         elif not failing:
             failing = any(SEVERITY_RANK[d.severity] >= threshold for d in result.diagnostics)
         formatter.file(out, result)

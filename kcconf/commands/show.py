@@ -6,25 +6,23 @@ import argparse
 import json
 import sys
 
+from .. import escape
 from ..cli import EXIT_OK, UsageError
 from ..effective import Setting, default_value
 from ..loader import Assignment, InputError
+from ..redact import Redactor
 from ..schema import ReleaseError
 from ..validate import ComponentError
 from ..validate import run as validate_one
 
 
-def display(setting: Setting) -> str | None:
-    option = setting.option
-    if option is not None and option.secret and setting.value:
-        return "***"
-    return setting.value
+def display(setting: Setting, redactor: Redactor) -> str | None:
+    return redactor.value(setting.name, setting.value)
 
 
-def rejected_note(setting: Setting, refused: Assignment) -> str:
+def rejected_note(setting: Setting, refused: Assignment, redactor: Redactor) -> str:
     """Why a Python service's setting shows another value than the file's line."""
-    option = setting.option
-    shown = "***" if option is not None and option.secret else repr(refused.value)
+    shown = repr(redactor.value(setting.name, refused.value))
     return (f"{refused.file}:{refused.entry.line}: the service rejects {shown} with an error"
             " at start-up and keeps the value below")
 
@@ -47,10 +45,9 @@ def run(args: argparse.Namespace) -> int:
         for name, setting, default in rows:
             a = setting.assignment
             option = setting.option
-            secret = bool(option and option.secret)
             data[name] = {
-                "value": display(setting),
-                "default": "***" if secret and default else default,
+                "value": display(setting, result.redactor),
+                "default": result.redactor.value(name, default),
                 "source": setting.source,
                 "file": a.file if a else None,
                 "line": a.entry.line if a else None,
@@ -58,21 +55,23 @@ def run(args: argparse.Namespace) -> int:
             }
             refused = result.effective.rejected.get(name)
             if refused is not None:
-                data[name]["rejected"] = {"value": "***" if secret else refused.value,
+                data[name]["rejected"] = {"value": result.redactor.value(name, refused.value),
                                           "file": refused.file, "line": refused.entry.line}
-        json.dump({"component": result.component.name, "release": result.series,
-                   "settings": data}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(escape.machine_data({"component": result.component.name,
+                                       "release": result.series, "settings": data}),
+                  sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
     for name, setting, _default in rows:
         refused = result.effective.rejected.get(name)
         if refused is not None:
-            sys.stdout.write(f"# {rejected_note(setting, refused)}\n")
-        value = display(setting)
+            sys.stdout.write(escape.human(f"# {rejected_note(setting, refused, result.redactor)}")
+                             + "\n")
+        value = display(setting, result.redactor)
         prefix = "# " if setting.source == "default" else ""
         line = f"{prefix}{name} = {value if value is not None else ''}"
         if args.origin and setting.assignment:
             a = setting.assignment
             line += f"    # {a.file}:{a.entry.line}"
-        sys.stdout.write(line + "\n")
+        sys.stdout.write(escape.human(line) + "\n")
     return EXIT_OK

@@ -6,13 +6,14 @@ import argparse
 import sys
 from contextlib import nullcontext
 
-from .. import schema
+from .. import escape, schema
 from ..atomic import WriteError, locked, write_atomic
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from ..edit import EditError, edit_errors, unified_diff
+from ..edit import EditError, edit_errors, redactor_for, unified_diff
 from ..loader import InputError, read_bytes
 from ..upgrade import upgrade
 from ..validate import ComponentError, pick_component
+from . import error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,36 +35,37 @@ def _run_locked(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     touched = {t for _, t, _ in report.converted} | {n for _, n, _ in report.renamed}
     problems = edit_errors(args.file, report.new, component, to_series, touched, None)
+    masks = redactor_for(args.file, component, data, report.new)
     if problems:
         for d in problems:
-            sys.stderr.write(f"kcconf: {args.file}:{d.line}: {d.message}\n")
-        sys.stderr.write(f"kcconf: {args.file}: the upgraded file would not be valid;"
-                         " nothing written\n")
+            error(masks.text(f"{args.file}:{d.line}: {d.message}"))
+        error(f"{args.file}: the upgraded file would not be valid; nothing written")
         return EXIT_FINDINGS
-    out = sys.stdout
     if args.dry_run:
-        out.write(unified_diff(args.file, data, report.new))
+        sys.stdout.write(unified_diff(args.file, data, report.new, masks))
     elif report.new != data:
         try:
             write_atomic(args.file, report.new, backup=args.backup,
                          follow_symlinks=args.follow_symlinks, original=data)
         except WriteError as err:
             raise UsageError(str(err)) from None
+
+    def say(line: str) -> None:
+        sys.stdout.write(escape.human(masks.text(line)) + "\n")
+
     for old, new, line in report.renamed:
-        out.write(f"{args.file}:{line}: {old} renamed to {new}\n")
+        say(f"{args.file}:{line}: {old} renamed to {new}")
     for name, why, line in report.removed:
-        out.write(f"{args.file}:{line}: {name} commented out: {why}\n")
+        say(f"{args.file}:{line}: {name} commented out: {why}")
     for ident, target, value in report.converted:
-        shown = "***" if component.option(target, to_series).secret else value
-        out.write(f"{args.file}: {target} = {shown} written ({ident})\n")
+        say(f"{args.file}: {target} = {masks.value(target, value)} written ({ident})")
     if report.defaults:
-        out.write(f"defaults that change from {from_series} to {to_series}"
-                  " (options not set in the file):\n")
+        say(f"defaults that change from {from_series} to {to_series}"
+            " (options not set in the file):")
         for name, old, new in report.defaults:
-            secret = component.option(name, to_series).secret
-            old_text = "***" if secret and old else repr(old)
-            new_text = "***" if secret and new else repr(new)
-            out.write(f"  {name}: {old_text} -> {new_text}\n")
+            old_text = masks.value(name, repr(old)) if old else repr(old)
+            new_text = masks.value(name, repr(new)) if new else repr(new)
+            say(f"  {name}: {old_text} -> {new_text}")
     for decision in report.decisions:
-        out.write(f"needs a decision: {decision}\n")
+        say(f"needs a decision: {decision}")
     return EXIT_OK

@@ -11,7 +11,7 @@ from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
 from ..validate import run as validate_one
-from . import read_input
+from . import error, read_input
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
                                   check_host=args.check_host,
                                   include_root=args.include_root)
         except (InputError, ComponentError) as err:
-            sys.stderr.write(f"kcconf: {err}\n")
+            error(str(err))
             trouble = True
             continue
         checked += 1

@@ -8,9 +8,10 @@ grow with the number of files.
 
 from __future__ import annotations
 
+import json
 from typing import Protocol, TextIO
 
-from .. import report
+from .. import escape, report
 from ..lint import FileResult
 from ..records import field, record
 
@@ -39,13 +40,14 @@ class Totals:
 
 
 def clean(text: str) -> str:
-    """Lone surrogates (bytes that were not UTF-8) as U+FFFD: strict JSON and XML
-    readers reject them."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
-    return text
+    """Bytes that were not UTF-8 as ``\\xNN`` (see escape): strict JSON and XML readers
+    reject the lone surrogates the reader keeps them as."""
+    return escape.machine(text)
+
+
+def dumps(item: object) -> str:
+    """One JSON value on one line, valid UTF-8 whatever the strings held."""
+    return json.dumps(escape.machine_data(item), ensure_ascii=False)
 
 
 def summary_line(totals: Totals) -> str:

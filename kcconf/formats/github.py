@@ -7,6 +7,7 @@ so a summary line with the full counts closes the output.
 
 from __future__ import annotations
 
+from .. import escape
 from ..lint import FileResult
 from . import Totals, clean, summary_line
 
@@ -21,8 +22,22 @@ def escape_data(text: str) -> str:
     return clean(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def message(text: str) -> str:
+    """A message for people in a workflow command: control characters escaped as in
+    text output (an escape sequence would act in the log), then as workflow data."""
+    return escape_data(escape.human(text))
+
+
+def error_line(text: str) -> str:
+    """An input error for standard error, which the runner reads for workflow commands
+    too: the same escaping, so a file name cannot start a line of its own."""
+    return f"kcconf: {message(text)}"
+
+
 def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    """A file name stays the file's name (CR and LF as workflow escapes), but no other
+    control character reaches the log."""
+    return escape_data(escape.human(text, keep="\r\n")).replace(":", "%3A").replace(",", "%2C")
 
 
 class GitHub:
@@ -35,14 +50,14 @@ class GitHub:
     def file(self, out: TextIO, result: FileResult) -> None:
         if result.error is not None:
             out.write(f"::error file={escape_property(result.path)},title=kcconf::"
-                      f"{escape_data(result.error)}\n")
+                      f"{message(result.error)}\n")
             return
         for d in result.diagnostics:
             end = max((d.end_col or d.col + 1) - 1, d.col)  # GitHub's endColumn is inclusive
             props = (f"file={escape_property(d.file)},line={d.line},col={d.col},"
                      f"endLine={d.line},endColumn={end},title={escape_property(d.code)}")
-            message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
-            out.write(f"::{LEVEL[d.severity]} {props}::{escape_data(message)}\n")
+            text = message(d.message) + (f"%0Ahint: {message(d.hint)}" if d.hint else "")
+            out.write(f"::{LEVEL[d.severity]} {props}::{text}\n")
 
     def end(self, out: TextIO, totals: Totals) -> None:
         if not self.quiet:

@@ -7,7 +7,7 @@ import json
 
 from .. import __version__
 from ..lint import FileResult
-from . import Totals, clean
+from . import Totals, dumps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class Json:
             item = {"file": result.path, "component": result.component,
                     "release": result.release,
                     "diagnostics": [d.to_dict() for d in result.diagnostics]}
-        out.write(("\n" if self.first else ",\n") + clean(json.dumps(item, ensure_ascii=False)))
+        out.write(("\n" if self.first else ",\n") + dumps(item))
         self.first = False
 
     def end(self, out: TextIO, totals: Totals) -> None:

@@ -10,11 +10,12 @@ cases are spooled to a temporary file (on disk past 1 MiB) rather than kept in m
 from __future__ import annotations
 
 import tempfile
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as markup
+from xml.sax.saxutils import quoteattr
 
-from .. import report
+from .. import escape, report
 from ..lint import FileResult
-from . import Totals, clean
+from . import Totals
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,11 +23,9 @@ if TYPE_CHECKING:
 
 
 def _xml_text(text: str) -> str:
-    """XML 1.0 cannot carry most control characters, not even escaped."""
-    text = clean(text)
-    if text.isprintable():
-        return text
-    return "".join(c if c >= " " or c in "\t\n\r" else "\ufffd" for c in text)
+    """XML 1.0 cannot carry most control characters nor U+FFFE and U+FFFF, not even
+    as character references: they are written as escapes (see escape.xml)."""
+    return escape.xml(text)
 
 
 def _attr(text: str) -> str:
@@ -65,10 +64,10 @@ class JUnit:
             detail = report.text_line(d) + (f"\n    hint: {d.hint}" if d.hint else "")
             self._case(d.file, f"{d.code} {d.file}:{d.line}",
                        f"      <failure message={_attr(d.message)} type={_attr(d.severity)}>"
-                       f"{escape(_xml_text(detail))}</failure>\n")
+                       f"{markup(_xml_text(detail))}</failure>\n")
         if not failing:
             out_text = "".join(report.text_line(d) + "\n" for d in notes)
-            self._case(path, path, f"      <system-out>{escape(_xml_text(out_text))}"
+            self._case(path, path, f"      <system-out>{markup(_xml_text(out_text))}"
                                    "</system-out>\n" if notes else "")
 
     def end(self, out: TextIO, totals: Totals) -> None:

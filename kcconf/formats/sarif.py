@@ -14,7 +14,7 @@ import os
 
 from .. import __version__
 from ..lint import FileResult
-from . import Totals, clean
+from . import Totals, dumps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,12 +98,12 @@ class Sarif:
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
                     "partialFingerprints": {"kcconf/v1": fingerprint}}
-            out.write(("\n" if self.first else ",\n") + clean(json.dumps(item, ensure_ascii=False)))
+            out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 
     def end(self, out: TextIO, totals: Totals) -> None:
         invocation: dict = {"executionSuccessful": self.failed == 0}
         if self.notifications:
             invocation["toolExecutionNotifications"] = self.notifications
-        text = clean(json.dumps(invocation, ensure_ascii=False))
+        text = dumps(invocation)
         out.write(f'\n], "invocations": [{text}]}}]}}\n')
