@@ -22,7 +22,8 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+
+from .records import field, record
 
 CXX_LINE_BUFFER = 4096
 """fgets buffer size in ECConfigImpl: a line holds at most 4095 bytes."""
@@ -48,7 +49,7 @@ class Kind(enum.Enum):
     """Text the reader skips without a word: no ``=`` in it, or an empty name."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Entry:
     """One line as the reader sees it, with 1-based positions in the physical file."""
 
@@ -70,7 +71,7 @@ class Entry:
     """A fact about how the reader treated this line (``nul``, ``no-newline``...)."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Document:
     """A parsed file: its exact bytes, physical lines and the reader's entries."""
 

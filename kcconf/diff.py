@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import effective, loader, schema, values
 from .effective import Effective, Setting
+from .records import field, record
 from .schema import Component, Option
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Change:
     option: str
     kind: str
@@ -48,7 +48,7 @@ class Change:
         return data
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DiffResult:
     component: Component
     old_series: str

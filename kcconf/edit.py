@@ -12,12 +12,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from . import dialect, schema, validate
 from .checks.names import suggest
 from .diagnostics import Diagnostic
 from .dialect import Document, Kind
+from .records import record
 
 
 class EditError(Exception):
@@ -28,7 +28,7 @@ class EditError(Exception):
         self.messages = list(messages)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Edit:
     option: str
     action: str

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
 
 from . import values
 from .diagnostics import Diagnostic
 from .loader import Assignment, Loaded
+from .records import field, record
 from .schema import Component, Option, kopano, series_key
 
 CXX_VALUE_LIMIT = 1023
@@ -25,7 +25,7 @@ CXX_NAME_LIMIT = 255
 """ECConfigImpl's setting key is a 256-byte buffer."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Setting:
     name: str
     value: str | None
@@ -102,7 +102,7 @@ def _propmap_options(component: Component) -> frozenset[str]:
     return frozenset(name for name, spec in component.specs.items() if spec.get("x-kc-propmap"))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Effective:
     component: Component
     series: str

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import dialect, schema
 from .atomic import write_atomic
 from .edit import Edit, EditError, apply, split_ending
 from .loader import InputError, read_bytes
+from .records import field, record
 from .validate import flavour_of
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FilePlan:
     path: str
     component: schema.Component

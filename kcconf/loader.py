@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 
 from . import dialect
 from .diagnostics import Diagnostic, make
 from .dialect import Document, Entry, Flavour, Kind
+from .records import field, record
 from .suppress import may_suppress
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
@@ -32,7 +32,7 @@ class InputError(Exception):
         """missing, not-file, unreadable, too-large or binary."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Assignment:
     name: str
     value: str
@@ -41,7 +41,7 @@ class Assignment:
     propmap: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Loaded:
     root: Document
     documents: list[Document] = field(default_factory=list)

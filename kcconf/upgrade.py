@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import dialect, edit, effective, loader, schema
 from .checks import Context
 from .checks.rules import holds
 from .dialect import Kind
+from .records import field, record
 from .validate import flavour_of
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class UpgradeReport:
     component: schema.Component
     from_series: str

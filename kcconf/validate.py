@@ -8,19 +8,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import effective, loader, schema, suppress
 from .checks import Context, all_checks
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Flavour
+from .records import field, record
 
 
 class ComponentError(ValueError):
     """The component of a file cannot be told from its name and was not given."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Result:
     path: str
     component: schema.Component

@@ -8,7 +8,7 @@ passed in as flags by the caller, which takes them from ``schemas/kopano.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 C_SPACE = " \t\n\v\f\r"
 """isspace() in the C locale: what strtol/strtoul skip before a number."""
@@ -18,7 +18,7 @@ INT64_MAX = (1 << 63) - 1
 INT64_MIN = -(1 << 63)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Number:
     """A number read from the start of a text, as the C library reads it."""
 
@@ -131,7 +131,7 @@ def strtod_prefix(text: str) -> tuple[float, int]:
 
 # --- sizes -----------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SizeReading:
     """What a C++ service stores for a SIZE option."""
 

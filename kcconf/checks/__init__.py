@@ -7,15 +7,15 @@ context and never changes it; ``ALL`` is the order in which they run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..effective import Effective
 from ..loader import Loaded
+from ..records import record
 from ..schema import Component, Option
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Context:
     loaded: Loaded
     component: Component

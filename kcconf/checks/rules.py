@@ -11,13 +11,16 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from typing import Any
 
 from .. import schema, values
 from ..diagnostics import Diagnostic, make
 from ..effective import reader_semantics
 from . import Context
 from .values import is_template
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -35,7 +38,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             yield _diagnostic(ctx, rule, failed)
 
 
-Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], tuple[str, ...]]
+if TYPE_CHECKING:
+    Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]],
+                       tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=512)
