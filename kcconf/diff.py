@@ -1,10 +1,13 @@
 """Compare two effective configurations and say what applying the change takes.
 
-Kopano applies on reload (SIGHUP, ``service kopano-NAME reload``) only the options
-flagged RELOADABLE in that release: it resets them to their defaults and re-reads the
-file. Every other change waits for a restart. Python services ignore SIGHUP entirely.
-Values are compared as the service reads them, so ``1M`` and ``1048576``, or ``yes`` and
-``true``, are the same setting written differently (a cosmetic change).
+On SIGHUP (``service kopano-NAME reload``) Kopano's reader accepts new values only for
+the options flagged RELOADABLE in that release; every other change waits for a restart.
+Whether the running service then *uses* an accepted value depends on how its code holds
+it, so the verdict of a flagged option follows the reload audit recorded in the schema
+(``x-kc-reload``): applied, new connections only, or restart although flagged. Python
+services ignore SIGHUP (or, run per use, read the file at each run). Values are
+compared as the service reads them, so ``1M`` and ``1048576``, or ``yes`` and ``true``,
+are the same setting written differently (a cosmetic change).
 """
 
 from __future__ import annotations
@@ -15,7 +18,62 @@ from collections.abc import Mapping
 from . import effective, loader, schema, values
 from .effective import Effective, Setting
 from .records import field, record
-from .schema import Component, Option
+from .schema import UNAUDITED, Component, Option
+
+ACTION_STRENGTH = {"none": 0, "next-run": 1, "reload": 2, "new-connections": 3, "restart": 4}
+"""Verdict words from weakest to strongest; a diff's verdict is its strongest change's."""
+
+
+@record(frozen=True, slots=True)
+class Verdict:
+    """What one changed option needs, and why, from the flag and the reload audit."""
+
+    action: str
+    """reload, new-connections, restart or next-run (Python programs run per use)."""
+    reason: str
+    reloadable: bool = False
+    """Kopano's RELOADABLE flag: the reader accepts a new value on SIGHUP."""
+    behaviour: str | None = None
+    """The audited behaviour (applied, new-connections, restart, not-established), or
+    unaudited; None where the flag already says restart."""
+    evidence: str = ""
+    applies_to: str = ""
+
+
+def verdict_of(component: Component, option: Option) -> Verdict:
+    """The verdict for a change of ``option``, with the reason in words."""
+    service, name = component.service, option.name
+    if component.python:
+        sighup = component.sighup
+        if sighup.get("behaviour") == "next-run":
+            return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
+                           " so the next run uses the new value", evidence=sighup["evidence"])
+        return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
+                       " at start", evidence=sighup.get("evidence", ""))
+    if not option.reloadable:
+        return Verdict("restart", f"restart: a reload does not re-read {name}")
+    rel = option.reload
+    common = {"reloadable": True, "behaviour": rel.behaviour, "evidence": rel.evidence,
+              "applies_to": rel.applies_to}
+    if rel.behaviour == "applied":
+        return Verdict("reload", f"reload: {service} uses the new value of {name} after a"
+                       " reload", **common)
+    if rel.behaviour == UNAUDITED:
+        return Verdict("reload", f"reload: {name} is flagged reloadable; what {service} does"
+                       " with it after a reload is not audited yet", **common)
+    if rel.behaviour == "new-connections":
+        who = rel.applies_to or "connections started after the reload"
+        return Verdict("new-connections", f"new connections only: a reload applies {name} to"
+                       f" {who}; existing ones keep the old value", **common)
+    if rel.behaviour == "not-established":
+        return Verdict("restart", f"restart: a reload accepts the new value of {name}, but"
+                       f" whether {service} then uses it is not established", **common)
+    return Verdict("restart", f"restart: {service} reads {name} only at start, although a"
+                   " reload accepts the new value", **common)
+
+
+UNKNOWN_TO_KCCONF = Verdict("restart", "restart: kcconf has no reload facts for this name")
+NO_VERDICT = Verdict("none", "")
 
 
 @record(frozen=True, slots=True)
@@ -26,10 +84,11 @@ class Change:
     old: str | None
     new: str | None
     action: str
-    """reload, restart or none (cosmetic and unknown names)."""
+    """reload, new-connections, restart, next-run, or none (cosmetic and unknown names)."""
     old_where: tuple[str, int] | None = None
     new_where: tuple[str, int] | None = None
     secret: bool = False
+    verdict: Verdict = NO_VERDICT
 
     def shown(self, which: str) -> str:
         value = self.old if which == "old" else self.new
@@ -43,6 +102,12 @@ class Change:
                 "new": None if self.secret else self.new,
                 "old_where": list(self.old_where) if self.old_where else None,
                 "new_where": list(self.new_where) if self.new_where else None}
+        if self.kind == "changed":
+            data.update({"reason": self.verdict.reason, "reloadable": self.verdict.reloadable,
+                         "reload_behaviour": self.verdict.behaviour,
+                         "evidence": self.verdict.evidence or None})
+            if self.verdict.applies_to:
+                data["applies_to"] = self.verdict.applies_to
         if self.secret:
             data["secret"] = True
         return data
@@ -57,15 +122,13 @@ class DiffResult:
 
     @property
     def verdict(self) -> str:
-        """nothing, reload or restart."""
-        actions = {c.action for c in self.changes if c.kind in ("changed", "unknown-added")}
+        """nothing, or the strongest action of the changes: next-run, reload,
+        new-connections, restart. An upgrade between releases always means a restart."""
         if self.old_series != self.new_series and self.real_changes:
             return "restart"
-        if "restart" in actions:
-            return "restart"
-        if "reload" in actions:
-            return "reload"
-        return "nothing"
+        actions = [c.action for c in self.changes if c.kind in ("changed", "unknown-added")]
+        strongest = max(actions, key=ACTION_STRENGTH.__getitem__, default="none")
+        return "nothing" if strongest == "none" else strongest
 
     @property
     def real_changes(self) -> list[Change]:
@@ -74,6 +137,10 @@ class DiffResult:
     @property
     def restart_options(self) -> list[str]:
         return [c.option for c in self.changes if c.action == "restart"]
+
+    @property
+    def new_connection_options(self) -> list[str]:
+        return [c.option for c in self.changes if c.action == "new-connections"]
 
 
 def same_reading(option: Option, series: str, python: bool, a: str | None, b: str | None
@@ -135,7 +202,8 @@ def compare(old: Effective, new: Effective) -> DiffResult:
             # propmap names and the like: compare as text
             if old_value != new_value:
                 result.changes.append(Change(name, "changed", old_value, new_value, "restart",
-                                             _where(before), _where(after)))
+                                             _where(before), _where(after),
+                                             verdict=UNKNOWN_TO_KCCONF))
             continue
         if old_value == new_value:
             written_old = before.written if before else None
@@ -149,10 +217,9 @@ def compare(old: Effective, new: Effective) -> DiffResult:
             result.changes.append(Change(name, "cosmetic", old_value, new_value, "none",
                                          _where(before), _where(after), option.secret))
             continue
-        reloadable = option.reloadable and not python
-        result.changes.append(Change(name, "changed", old_value, new_value,
-                                     "reload" if reloadable else "restart",
-                                     _where(before), _where(after), option.secret))
+        verdict = verdict_of(component, option)
+        result.changes.append(Change(name, "changed", old_value, new_value, verdict.action,
+                                     _where(before), _where(after), option.secret, verdict))
     old_unknown = {a.name: a for a in old.unknown}
     new_unknown = {a.name: a for a in new.unknown}
     for name, a in new_unknown.items():

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import schema
-from .render import codes, defaults
+from .render import audit, codes, defaults
 
 
 def generated_files() -> Iterator[tuple[str, str]]:
@@ -21,6 +21,7 @@ def generated_files() -> Iterator[tuple[str, str]]:
         component = schema.load(name)
         yield f"etc/kopano/{component.file}", defaults.render(component, newest)
     yield from codes.generated_files()
+    yield "docs/reload-audit.rst", audit.page()
     try:
         from .render import manpage
     except ImportError:  # pragma: no cover - docutils missing

@@ -117,6 +117,51 @@ def components() -> dict[str, dict[str, Any]]:
     return kopano()["components"]
 
 
+RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established")
+"""What the audit records per option and series (x-kc-reload, see schemas/meta.schema.json)."""
+UNAUDITED = "unaudited"
+"""Flagged reloadable, but no audit entry covers the series yet: kcconf repeats the flag."""
+
+
+@record(frozen=True, slots=True)
+class Reload:
+    """What a running service does with a changed value after SIGHUP, at one series.
+
+    ``behaviour`` is one of RELOAD_BEHAVIOURS, or UNAUDITED. For an option that is not
+    flagged reloadable it is ``restart`` with no evidence: the reader itself keeps the
+    old value, so there is nothing to audit.
+    """
+
+    behaviour: str
+    evidence: str = ""
+    applies_to: str = ""
+    audited: bool = False
+
+    @property
+    def applies(self) -> bool:
+        """True when a reload is enough for every connection (the flag's word for unaudited)."""
+        return self.behaviour in ("applied", UNAUDITED)
+
+
+NOT_RELOADABLE = Reload("restart")
+
+
+def resolve_reload(entries: list[dict[str, Any]] | None, series: str, flagged: bool) -> Reload:
+    """The x-kc-reload entry in force at ``series`` (each holds until the next one's since)."""
+    if not flagged:
+        return NOT_RELOADABLE
+    target = series_key(series)
+    found: dict[str, Any] | None = None
+    for entry in entries or []:
+        if series_key(entry["since"]) > target:
+            break
+        found = entry
+    if found is None:
+        return Reload(UNAUDITED)
+    return Reload(found["behaviour"], found.get("evidence", ""), found.get("applies-to", ""),
+                  audited=True)
+
+
 @record(frozen=True, slots=True)
 class Option:
     """An option as it is at one release series: facts resolved, meaning attached."""
@@ -139,6 +184,8 @@ class Option:
     py_check_path: bool
     spec: dict[str, Any]
     """The option's schema entry (title, description, type, ranges...)."""
+    reload: Reload = NOT_RELOADABLE
+    """What a reload really does with it at this series, from the audit (x-kc-reload)."""
 
     @property
     def type(self) -> str:
@@ -195,6 +242,13 @@ class Component:
         return self.parser == "python"
 
     @property
+    def sighup(self) -> dict[str, str]:
+        """A Python service's handling of SIGHUP, from kopano.json: ``behaviour`` is
+        ``restart`` (a daemon that ignores the signal) or ``next-run`` (a program started
+        per run, which reads the file each time), with the evidence."""
+        return components()[self.name].get("sighup", {})
+
+    @property
     def specs(self) -> dict[str, dict[str, Any]]:
         return self.document["properties"]
 
@@ -247,6 +301,8 @@ class Component:
             py_type=f["py-type"], py_options=tuple(py_options) if py_options is not None else None,
             py_multiple=f["py-multiple"], py_base=f["py-base"], py_check_path=f["py-check-path"],
             spec=spec,
+            reload=resolve_reload(spec.get("x-kc-reload"), series,
+                                  f["reloadable"] and not self.python),
         )
 
 

@@ -44,6 +44,18 @@ def diff_text(component, series, old_text: str, new_text: str, tmp_path, new_ser
                            environ={})
 
 
+EXPECTED_ACTION = {"applied": "reload", "unaudited": "reload",
+                   "new-connections": "new-connections", "restart": "restart",
+                   "not-established": "restart"}
+"""The verdict each audited behaviour must give (an unaudited flag keeps the flag's word)."""
+
+
+def fixed_action(component: schema.Component) -> str:
+    """A change of an option the reader does not re-read: restart, except for Python
+    programs started per run, which read the file afresh each time."""
+    return "next-run" if component.sighup.get("behaviour") == "next-run" else "restart"
+
+
 CASES = [pytest.param(c, s, id=f"{c}-{s}") for c in schema.component_names()
          for s in schema.series_list() if schema.load(c).present(s)]
 
@@ -56,14 +68,18 @@ def test_one_reloadable_and_one_restart_option(name, series, tmp_path):
     fixed = [o for o in options if not o.reloadable or component.python]
     if reloadable:
         o = reloadable[0]
+        expected = EXPECTED_ACTION[o.reload.behaviour]
         result = diff_text(component, series, "", f"{o.name} = {other_value(o)}\n", tmp_path)
-        assert [(c.option, c.action) for c in result.real_changes] == [(o.name, "reload")]
-        assert result.verdict == "reload"
+        assert [(c.option, c.action) for c in result.real_changes] == [(o.name, expected)]
+        assert result.verdict == expected
+        assert result.real_changes[0].verdict.reloadable
     o = fixed[0]
+    expected = fixed_action(component)
     result = diff_text(component, series, "", f"{o.name} = {other_value(o)}\n", tmp_path)
-    assert [(c.option, c.action) for c in result.real_changes] == [(o.name, "restart")]
-    assert result.verdict == "restart"
-    assert result.restart_options == [o.name]
+    assert [(c.option, c.action) for c in result.real_changes] == [(o.name, expected)]
+    assert result.verdict == expected
+    assert not result.real_changes[0].verdict.reloadable
+    assert result.restart_options == ([o.name] if expected == "restart" else [])
 
 
 def in_linux_build(condition: str | None) -> bool:
@@ -77,7 +93,8 @@ def in_linux_build(condition: str | None) -> bool:
 
 
 def test_reload_classification_matches_the_reference_for_every_option(reference, tmp_path):
-    """Set every option at once, per component and release; compare with RELOADABLE."""
+    """Set every option at once, per component and release: the flag each change carries
+    is Kopano's RELOADABLE, and only a flagged option can get more than a restart."""
     series_of = {r["facts_from"]: r["series"] for r in schema.kopano()["releases"]}
     checked = 0
     for name, comp in reference["components"].items():
@@ -87,17 +104,19 @@ def test_reload_classification_matches_the_reference_for_every_option(reference,
             options = settable(component, series)
             text = "".join(f"{o.name} = {other_value(o)}\n" for o in options)
             result = diff_text(component, series, "", text, tmp_path)
-            actions = {c.option: c.action for c in result.real_changes}
+            changes = {c.option: c for c in result.real_changes}
             for entry in table["options"] + (table.get("base_options") or []):
                 if not in_linux_build(entry.get("condition")):
                     continue
                 option = component.option(entry["name"], series)
                 if option is None or option not in options:
                     continue
-                flags = entry.get("flags", [])
-                expected = "reload" if "RELOADABLE" in flags and comp["parser"] == "c++" \
-                    else "restart"
-                assert actions.get(entry["name"]) == expected, (name, release, entry["name"])
+                flagged = "RELOADABLE" in entry.get("flags", []) and comp["parser"] == "c++"
+                change = changes[entry["name"]]
+                assert change.verdict.reloadable == flagged, (name, release, entry["name"])
+                expected = EXPECTED_ACTION[option.reload.behaviour] if flagged else \
+                    fixed_action(component)
+                assert change.action == expected, (name, release, entry["name"])
                 checked += 1
     assert checked > 5000
 
@@ -137,10 +156,18 @@ def test_default_change_between_releases_is_visible(tmp_path):
     assert result.verdict == "restart"
 
 
-def test_python_services_always_need_a_restart(tmp_path):
+def test_python_daemons_need_a_restart(tmp_path):
     search = schema.load("search")
     result = diff_text(search, "11.0", "", "limit_results = 5\n", tmp_path)
     assert [c.action for c in result.real_changes] == ["restart"]
+    assert "ignores SIGHUP" in result.real_changes[0].verdict.reason
+
+
+def test_python_programs_run_per_use_take_a_change_at_their_next_run(tmp_path):
+    autorespond = schema.load("autorespond")
+    result = diff_text(autorespond, "11.0", "", "timelimit = 60\n", tmp_path)
+    assert [c.action for c in result.real_changes] == ["next-run"]
+    assert result.verdict == "next-run" and result.restart_options == []
 
 
 def test_cli_diff_text_json_and_secrets(tmp_path):

@@ -124,20 +124,30 @@ def test_server_page_shows_the_real_default_of_softdelete_lifetime():
     assert f"Default: {option.default}." in flat(entry.group(1))
 
 
-def reloadable(name: str) -> set[str]:
-    return {o.name for o in schema.load(name).present(NEWEST).values() if o.reloadable}
+def reloadable(name: str) -> dict[str, str]:
+    """Flagged options at the newest series, with the audited behaviour of each."""
+    return {o.name: o.reload.behaviour for o in schema.load(name).present(NEWEST).values()
+            if o.reloadable}
+
+
+def listed(body: str, title: str) -> set[str]:
+    match = re.search(rf"{re.escape(title)}: (.*?)\.(?: |$)", body)
+    return {n.strip() for n in match.group(1).split(",")} if match else set()
 
 
 @pytest.mark.parametrize("name", [n for n in schema.component_names()
                                   if not schema.load(n).python])
-def test_reloading_lists_exactly_the_reloadable_options(name):
+def test_reloading_lists_the_flagged_options_by_what_a_reload_does(name):
     component = schema.load(name)
     body = flat(section(rendered(ROOT / "man" / "man5" / f"kopano-{name}.cfg.5"), "RELOADING"))
     expected = reloadable(name)
     assert f"service {component.service} reload" in body or not expected
-    match = re.search(rf"Reloadable in {re.escape(NEWEST)}: (.*?)\.(?: |$)", body)
-    listed = {n.strip() for n in match.group(1).split(",")} if match else set()
-    assert listed == expected
+    applied = listed(body, f"Applied by a reload in {NEWEST}")
+    restart = listed(body, f"Accepted by a reload but not applied in {NEWEST} (restart needed)")
+    new_connections = set(re.findall(r"(?:^| )(\w+): to .+?; existing ones keep", body))
+    assert applied == {n for n, b in expected.items() if b in ("applied", "unaudited")}
+    assert restart == {n for n, b in expected.items() if b == "restart"}
+    assert new_connections == {n for n, b in expected.items() if b == "new-connections"}
 
 
 def test_python_services_say_sighup_is_ignored():
@@ -146,7 +156,10 @@ def test_python_services_say_sighup_is_ignored():
         if component.python:
             body = flat(section(rendered(ROOT / "man" / "man5" / f"kopano-{name}.cfg.5"),
                                 "RELOADING"))
-            assert "ignores SIGHUP" in body and "restart" in body
+            if component.sighup["behaviour"] == "next-run":
+                assert "each time it runs" in body
+            else:
+                assert "ignores SIGHUP" in body and "restart" in body
 
 
 def test_plugin_pages_name_kopano_server_for_reloading():
@@ -159,8 +172,8 @@ def test_plugin_pages_name_kopano_server_for_reloading():
 def test_server_page_describes_security_logging():
     text = rendered(ROOT / "man" / "man5" / "kopano-server.cfg.5")
     body = flat(section(text, "SECURITY LOGGING"))
-    for words in ("user id", "signal", "succeeded, failed or were spoofed", "impersonation",
-                  "allowed or denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
+    for words in ("user id", "signal", "authenticate spoofed", "impersonation",
+                  "access denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
                   "audit_log_method", "audit_log_file", "authpriv"):
         assert words in body, words
     for name in schema.component_names():

@@ -17,7 +17,12 @@ from . import read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
+    "next-run": "nothing to reload or restart: {service} reads the file at each run,"
+                " so its next run uses the changes",
     "reload": "a reload applies every change: service {service} reload (or SIGHUP)",
+    "new-connections": "a reload applies the changes, some only to new connections:"
+                       " service {service} reload; existing connections keep the old values"
+                       " until they end (restart {service} to apply them everywhere)",
     "restart": "restart needed: service {service} restart",
 }
 
@@ -97,6 +102,7 @@ def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
     return {"file": label, "component": result.component.name,
             "release_old": result.old_series, "release_new": result.new_series,
             "verdict": result.verdict, "restart_options": result.restart_options,
+            "new_connection_options": result.new_connection_options,
             "changes": [c.to_dict() for c in changes]}
 
 
@@ -116,6 +122,8 @@ def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -
         if c.kind == "changed":
             what = "changed (secret)" if c.secret else f"{c.shown('old')} -> {c.shown('new')}"
             out.write(f"{label}: {c.option}: {what} [{c.action}]{where}\n")
+            if c.verdict.reason:
+                out.write(f"    {c.verdict.reason}\n")
         elif c.kind == "cosmetic":
             what = "written differently (secret)" if c.secret else \
                 f"{c.shown('old')} -> {c.shown('new')}"
@@ -126,11 +134,11 @@ def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -
         else:
             out.write(f"{label}: {c.option}: unknown option removed{where}\n")
     verdict = result.verdict
-    if result.component.python and verdict != "nothing":
-        verdict = "restart"
     text = VERDICT_TEXT[verdict].format(service=service)
     if verdict == "restart" and result.restart_options:
         text += f" (for {', '.join(result.restart_options)})"
+    elif verdict == "new-connections":
+        text += f" (for {', '.join(result.new_connection_options)})"
     if result.old_series != result.new_series and result.real_changes:
         text += f"; {result.old_series} -> {result.new_series} is an upgrade"
     out.write(f"{label}: {text}\n")

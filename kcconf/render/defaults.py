@@ -48,11 +48,14 @@ def render(component: Component, series: str) -> str:
     out.append("# and change the value to set it. Comments need # in the first column, and")
     out.append("# nothing may follow a value: 'name = 3 # note' sets the value '3 # note'.")
     if component.python:
-        out.append(f"# Read by {component.service} (Python): it reads the file only at start.")
+        when = ("each time it runs" if component.sighup.get("behaviour") == "next-run"
+                else "only at start")
+        out.append(f"# Read by {component.service} (Python): it reads the file {when}.")
     else:
         out.append("# Options marked [reload] take effect on"
-                   f" 'service {component.service} reload';")
-        out.append("# all others need a restart.")
+                   f" 'service {component.service} reload',")
+        out.append("# those marked [reload: new connections] only for connections (or workers)")
+        out.append("# started after it; all others need a restart.")
     out.append(rule)
     for _key, group, members in options_by_group(component, series):
         out.append("")
@@ -62,7 +65,10 @@ def render(component: Component, series: str) -> str:
             title = option.title.rstrip(".")
             tags = []
             if option.reloadable and not component.python:
-                tags.append("reload")
+                if option.reload.applies:
+                    tags.append("reload")
+                elif option.reload.behaviour == "new-connections":
+                    tags.append("reload: new connections")
             if option.secret and option.default:
                 tags.append("default hidden: secret")
             if option.build:

@@ -186,12 +186,7 @@ def shipped_text(option: Option) -> str:
 def facts(component: Component, option: Option) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
-    if component.python:
-        out.append("Read only at start.")
-    elif option.reloadable:
-        out.append("A reload applies it.")
-    else:
-        out.append("Needs a restart.")
+    out.append(reload_fact(component, option))
     if option.renamed_to:
         out.append(f"Old name of {text(option.renamed_to)}: the value is stored under that"
                    " name, and the service warns.")
@@ -295,14 +290,59 @@ def file_format(component: Component) -> str:
     return "\n".join(f"- {rule}" for rule in rules) + "\n"
 
 
+def reload_fact(component: Component, option: Option) -> str:
+    """What a reload does with the option, from the audit: the same words as RELOADING."""
+    if component.python:
+        if component.sighup.get("behaviour") == "next-run":
+            return "Read each time the program runs: the next run uses a change."
+        return "Read only at start."
+    rel = option.reload
+    if not option.reloadable:
+        return "Needs a restart."
+    if rel.behaviour == "new-connections":
+        return (f"A reload applies it only to {text(rel.applies_to or NEW_CONNECTIONS)};"
+                " existing ones keep the old value.")
+    if rel.behaviour == "restart":
+        return ("Needs a restart: a reload accepts the new value, but the service reads it"
+                " only at start.")
+    if rel.behaviour == "not-established":
+        return ("A reload accepts the new value; whether the service then uses it is not"
+                " established, so restart to be sure.")
+    return "A reload applies it."
+
+
+NEW_CONNECTIONS = "connections started after the reload"
+
+RELOAD_LISTS = (
+    ("applied", "Applied by a reload in {series}"),
+    ("restart", "Accepted by a reload but not applied in {series} (restart needed)"),
+    ("not-established", "Accepted by a reload, not established whether applied, in {series}"
+                        " (restart to be sure)"),
+)
+
+
+def reload_groups(component: Component, series: str) -> dict[str, list[Option]]:
+    """The options flagged reloadable at ``series``, by audited behaviour (unaudited ones
+    under their own key), each list sorted by name."""
+    groups: dict[str, list[Option]] = {}
+    for option in sorted(component.present(series).values(), key=lambda o: o.name):
+        if option.reloadable:
+            groups.setdefault(option.reload.behaviour, []).append(option)
+    return groups
+
+
 def reloadable_names(component: Component, series: str) -> list[str]:
-    """The options a reload applies at ``series``: Kopano's RELOADABLE flag, exactly."""
+    """The options Kopano's RELOADABLE flag lists at ``series``, audited or not."""
     return sorted(o.name for o in component.present(series).values() if o.reloadable)
 
 
 def reloading(component: Component, series: str) -> str:
     service = component.service
     if component.python:
+        if component.sighup.get("behaviour") == "next-run":
+            return (f"{service} is not a daemon: it reads this file each time it runs, so"
+                    " the next run uses a change, with nothing to reload or restart. While"
+                    " it runs it ignores SIGHUP.\n")
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
@@ -310,43 +350,43 @@ def reloading(component: Component, series: str) -> str:
     if service == "kopano-server" and component.name != "server":
         intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
                  " kopano-server is the service to reload. ")
-    names = reloadable_names(component, series)
-    if not names:
+    groups = reload_groups(component, series)
+    if not groups:
         return (intro + f"No option of this file is reloadable in {series}: a change takes"
                 f" effect when {service} starts next.\n")
-    return (intro + f"``service {service} reload``, or ``kill -HUP`` sent to the {service}"
-            " process, reads the file again. The options listed below go back to their"
-            " defaults and take the values the file now gives them; changes to every other"
-            f" option are ignored until a restart.\n\nReloadable in {series}:"
-            f" {text(', '.join(names))}.\n")
+    out = [intro + f"``service {service} reload``, or ``kill -HUP`` sent to the {service}"
+           " process, reads the file again. Kopano's reader accepts new values only for the"
+           " options it flags reloadable; changes to every other option are ignored until a"
+           " restart. Whether the running service then uses an accepted value depends on"
+           " how its code holds it, and the lists below follow the code (kcconf's reload"
+           " audit), not the flag.\n"]
+    applied = groups.get("applied", []) + groups.get(schema.UNAUDITED, [])
+    lists = dict(groups, applied=sorted(applied, key=lambda o: o.name))
+    for key, title in RELOAD_LISTS:
+        if lists.get(key):
+            names = ", ".join(o.name for o in lists[key])
+            out.append(f"{title.format(series=series)}: {text(names)}.\n")
+        if key == "applied" and groups.get("new-connections"):
+            out.append(f"Applied by a reload only to new connections in {series}:\n")
+            out.append("\n".join(
+                f"- {text(o.name)}: to {text(o.reload.applies_to or NEW_CONNECTIONS)};"
+                " existing ones keep the old value." for o in groups["new-connections"])
+                + "\n")
+    if groups.get(schema.UNAUDITED):
+        names = ", ".join(o.name for o in groups[schema.UNAUDITED])
+        out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
+    return "\n".join(out)
 
 
-SECURITY_LOGGING = """\
-With audit_log_enabled set to a true value, kopano-server keeps an audit log besides
-its normal log, for security reviews rather than troubleshooting. It records:
+def group_details(group: dict, series: str) -> list[str]:
+    """The group's longer explanations that hold at ``series``, as the schema writes them.
 
-- the start of the service, with the numeric user id it runs as, and its shutdown;
-- every signal the server receives, with its number (releases before 8.7.10 and
-  9.0.3 only);
-- authentications, whether they succeeded, failed or were spoofed (single sign-on
-  naming another user than requested), each with the user name, the address the
-  connection came from, the authentication method and the client program;
-- impersonation: a user logging in on behalf of another, with both names and whether
-  it was allowed;
-- sharing: every access to an object in another user's store, allowed or denied, and
-  every denied access in one's own store, each with the object's id, its MAPI object
-  type (1 a store, 3 a folder, 5 a message, 7 an attachment), the store owner's name,
-  the acting user's name and the right asked for (read, create, edit, delete, view,
-  and so on); denied attempts to read the server's statistics tables are logged too.
-
-audit_log_method sends the records to syslog with the authpriv facility (the default),
-to the file named by audit_log_file (with file), or nowhere (with off);
-audit_log_timestamp puts the time at the start of each line of a file. audit_log_level
-filters by level like log_level: authentication, impersonation and sharing records
-come at level 1, the start-up record at 4, and access to objects in the user's own
-store at 5; 0 records nothing. A reload applies a new audit_log_level; the other audit
-options need a restart.
-"""
+    They are reStructuredText already (lists, literal blocks), so they go in unchanged.
+    """
+    key = schema.series_key(series)
+    return [d["text"].rstrip() + "\n" for d in group.get("details", [])
+            if schema.series_key(d.get("since", series)) <= key
+            <= schema.series_key(d.get("until", series))]
 
 
 def _written(value: str | None) -> str:
@@ -406,19 +446,13 @@ def render_component(component: Component, series: str, *, sphinx: bool = False)
                " --release X.Y`` shows the page for another release.\n")
     out.append(_section("File format", sphinx))
     out.append(file_format(component))
-    # The server page explains its audit log. When the schema has a group of that title,
-    # the explanation opens that group's section rather than making a second one.
-    prose = {"security logging": SECURITY_LOGGING} if component.name == "server" else {}
     for group, members in groups_of(component, series):
         out.append(_section(group["title"], sphinx))
         out += [p + "\n" for p in paragraphs(_written(group.get("description")))]
-        if group["title"].lower() in prose:
-            out.append(prose.pop(group["title"].lower()))
+        out += group_details(group, series)
         out += [option_entry(component, o, sphinx) for o in members]
     out.append(_section("Reloading", sphinx))
     out.append(reloading(component, series))
-    for title, body in prose.items():
-        out += [_section(title.capitalize(), sphinx), body]
     out += files_and_environment(component, sphinx)
     if not sphinx:
         out.append(heading("SEE ALSO"))
