@@ -107,3 +107,48 @@ def test_the_password_description_no_longer_promises_a_reload() -> None:
     description = LDAP.specs["ldap_bind_passwd"]["description"]
     assert "it can be changed with a configuration reload" not in description
     assert "opens afterwards" in description
+
+
+def _new_value(option: schema.Option) -> str:
+    """A value that differs from the default (LDAP options are words, filters, numbers)."""
+    default = option.default or ""
+    if option.type in ("integer", "size"):
+        return str(int(default) + 7 if default.isdigit() else 7)
+    if option.type == "boolean":
+        return "yes" if default.lower() in ("no", "false", "0") else "no"
+    if option.spec.get("enum"):
+        return next((c for c in option.spec["enum"] if c.lower() != default.lower()), "x")
+    return default + "X" if default else "kcconfValue"
+
+
+VERDICT = {"applied": "reload", "new-connections": "new-connections",
+           "restart": "restart", "not-established": "restart"}
+
+
+@pytest.mark.parametrize("series", SERIES)
+def test_kcconf_diff_gives_the_recorded_verdict_for_each_audited_option(series, tmp_path):
+    """Change every audited option of one release at once: kcconf diff's verdict for each
+    is the recorded behaviour, and new-connections changes name who gets the value."""
+    from kcconf import diff
+
+    audited = [LDAP.option(n, series) for n in FLAGGED if n in flagged_and_active(series)]
+    assert len(audited) > 85
+    old, new = tmp_path / "old" / "ldap.cfg", tmp_path / "new" / "ldap.cfg"
+    old.parent.mkdir()
+    new.parent.mkdir()
+    old.write_text("")
+    new.write_text("".join(f"{o.name} = {_new_value(o)}\n" for o in audited))
+    result = diff.diff_files(str(old), str(new), "ldap", series, series, environ={})
+    changes = {c.option: c for c in result.real_changes}
+    for option in audited:
+        entry = entry_at(option.name, series)
+        change = changes[option.name]
+        assert change.action == VERDICT[entry["behaviour"]], (series, option.name)
+        if entry["behaviour"] == "new-connections":
+            assert entry["applies-to"] in change.verdict.reason, option.name
+
+
+def flagged_and_active(series: str) -> set[str]:
+    """Flagged at ``series`` and active there (old names and obsolete options aside)."""
+    return {n for n, o in LDAP.present(series).items()
+            if o.reloadable and o.renamed_to is None and o.status == "active"}
