@@ -152,3 +152,36 @@ def flagged_and_active(series: str) -> set[str]:
     """Flagged at ``series`` and active there (old names and obsolete options aside)."""
     return {n for n, o in LDAP.present(series).items()
             if o.reloadable and o.renamed_to is None and o.status == "active"}
+
+
+def _propmap_diff(tmp_path, old: tuple[str, str], new: tuple[str, str]):
+    """Diff two ldap.cfg set-ups, each (plain lines, property map file lines); the map is
+    named with !propmap, as Kopano's templates do."""
+    from kcconf import diff
+
+    paths = []
+    for side, (plain, mapped) in (("old", old), ("new", new)):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "ldap.propmap.cfg").write_text(mapped)
+        (folder / "ldap.cfg").write_text(f"!propmap {folder / 'ldap.propmap.cfg'}\n{plain}")
+        paths.append(str(folder / "ldap.cfg"))
+    return diff.diff_files(paths[0], paths[1], "ldap", "11.0", "11.0", environ={})
+
+
+@pytest.mark.parametrize(("old", "new", "action"), [
+    # Changed in the property map file: a reload reads that file again and overwrites.
+    (("", "0x3A08001E = telephoneNumber\n"), ("", "0x3A08001E = mobile\n"), "reload"),
+    (("", ""), ("", "0x3A08001E = mobile\n"), "reload"),
+    # Deleted from the file: the old attribute stays until a restart.
+    (("", "0x3A08001E = mobile\n"), ("", ""), "restart"),
+    # A plain line takes the tag out of the map; the reader's flag check then holds.
+    (("0x3A08001E = telephoneNumber\n", ""), ("0x3A08001E = mobile\n", ""), "restart"),
+    (("0x3A08001E = telephoneNumber\n", ""), ("", "0x3A08001E = mobile\n"), "restart"),
+])
+def test_property_map_changes_follow_where_they_are_set(tmp_path, old, new, action) -> None:
+    result = _propmap_diff(tmp_path, old, new)
+    assert [(c.option, c.action) for c in result.real_changes] == [("0x3A08001E", action)]
+    change = result.real_changes[0]
+    assert not change.verdict.reloadable  # Kopano's flag, reported as it is
+    assert ("HandlePropMap" in change.verdict.evidence) == (action == "reload")
