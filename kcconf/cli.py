@@ -32,6 +32,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_TROUBLE)
 
 
+def check_include_root(path: str | None) -> None:
+    """An include root must be a directory: a typo would turn every include into KC110."""
+    if path is not None and not os.path.isdir(path):
+        raise UsageError(f"--include-root {path}: not a directory")
+
+
 def use_colour(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
@@ -63,6 +69,12 @@ def _release_arg(p: argparse.ArgumentParser) -> None:
                    help="Kopano release the file is for (8.0 to 11.0; default: newest)")
 
 
+def _include_root_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--include-root", metavar="DIR",
+                   help="read absolute !include and !propmap targets below DIR, like a"
+                        " sysroot (/etc/kopano/x.cfg as DIR/etc/kopano/x.cfg)")
+
+
 def _component_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--component", "-c", metavar="NAME",
                    help="component of the file (server, spooler, ldap, ...);"
@@ -82,6 +94,7 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    _include_root_arg(p)
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="file name to report (and pick the component by) for '-'")
 
@@ -149,6 +162,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
+    _include_root_arg(p)
 
 
 def _set_arguments(p: argparse.ArgumentParser) -> None:

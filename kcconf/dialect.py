@@ -84,6 +84,8 @@ class Document:
     """(line, column) of the first byte sequence that is not UTF-8."""
     crlf: bool = False
     final_newline: bool = True
+    bundled: bool = False
+    """Stands in for a file Kopano's packages install (read from kcconf's facts)."""
     _lines: list[bytes] | None = None
 
     @property

@@ -259,7 +259,8 @@ def effective_of(path: str | None, component: Component, series: str,
         loaded = loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
                                                           flavour_of(component)))
     else:
-        loaded = loader.load(path, flavour_of(component), component.directives, data=data)
+        loaded = loader.load(path, flavour_of(component), component.directives, data=data,
+                             includes=loader.Includes(series=series))
     return effective.build(loaded, component, series, environ)
 
 

@@ -105,6 +105,10 @@ def _culprit(message: str, variables: Mapping[str, tuple[str, str]]) -> str:
     return ""
 
 
+_ACTIVE = (dialect.Kind.OPTION, dialect.Kind.DIRECTIVE)
+"""Lines the reader acts on, which KCCOMMENT_ may turn into comments."""
+
+
 def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             variable: str) -> bytes:
     doc = dialect.parse(data, component.file, flavour_of(component))
@@ -112,7 +116,8 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
     lines = list(doc.lines)
     for entry in doc.entries:
         text = entry.text.strip()
-        if comment and entry.kind is dialect.Kind.OPTION and text == wanted:
+        # Directive lines too: kopano-docker swaps '!include' lines to change LDAP type.
+        if comment and entry.kind in _ACTIVE and text == wanted:
             lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
             return b"".join(lines)
         if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:

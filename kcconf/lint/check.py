@@ -70,7 +70,9 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
     if is_template(path, data):
         data, branching = mask_template_lines(data)
     try:
-        result = validate_run(path, component, series, data=data, environ={})
+        result = validate_run(path, component, series, data=data, environ={},
+                              include_root=settings.include_root, elsewhere=True,
+                              repository=os.path.abspath(settings.root))
     except InputError as err:
         return FileResult(path, component, series, [], str(err))
     dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT

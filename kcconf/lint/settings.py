@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-SETTINGS_KEYS = frozenset({"release", "ignore", "disable", "severity", "files"})
+SETTINGS_KEYS = frozenset({"release", "ignore", "disable", "severity", "files", "include-root"})
 FILE_KEYS = frozenset({"path", "component", "release"})
 
 
@@ -69,6 +69,9 @@ class ProjectSettings:
     release: str | None = None
     source: str | None = None
     root: str = "."
+    include_root: str | None = None
+    """Absolute !include/!propmap targets are read below this directory (a sysroot);
+    None: they live on the server, and a missing one is a note (KC120)."""
 
     def relative(self, path: str) -> str:
         """The path the patterns see: relative to the root, with forward slashes."""
@@ -131,6 +134,11 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     root = os.path.dirname(source) or "."
     settings = ProjectSettings(source=source, root=root)
     settings.release = _release(data.get("release"), fail, "release")
+    include_root = data.get("include-root")
+    if include_root is not None:
+        if not isinstance(include_root, str) or not include_root:
+            raise fail("'include-root' must be a directory name (a string)")
+        settings.include_root = os.path.join(root, include_root)
     settings.ignore = [PathPattern.parse(p) for p in _strings(data.get("ignore", []), fail,
                                                                 "ignore")]
     codes = _strings(data.get("disable", []), fail, "disable")
