@@ -135,3 +135,22 @@ def test_the_ldap_page_explains_the_set_up() -> None:
     for words in ("user_plugin_config", "ldap.openldap.cfg", "ldap.active-directory.cfg",
                   "!include", "property map file", "0x3A08001E = telephoneNumber"):
         assert words in page, words
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("series", [s for s in RELEASES if schema.series_key(s) >= (8, 2)])
+def test_recorded_values_agree_with_the_bundled_package_facts(series: str, template: str
+                                                               ) -> None:
+    """The documentation key and the reader's bundle of the same files
+    (schemas/package-files.json, from 8.2 where they live in /usr/share/kopano) must not
+    drift apart; this needs no ../shared."""
+    from kcconf import packagefiles
+
+    data = packagefiles.text(f"/usr/share/kopano/{TEMPLATES[template]}", series)
+    assert data is not None
+    doc = dialect.parse(data, TEMPLATES[template])
+    bundled = {e.name: e.value for e in doc.entries
+               if e.kind is Kind.OPTION and e.name is not None and e.value is not None}
+    for name, option in LDAP.present(series).items():
+        if not option.secret:
+            assert recorded(name, template, series) == bundled.get(name), (series, name)
