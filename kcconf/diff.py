@@ -40,8 +40,13 @@ class Verdict:
     applies_to: str = ""
 
 
-def verdict_of(component: Component, option: Option) -> Verdict:
-    """The verdict for a change of ``option``, with the reason in words."""
+def verdict_of(component: Component, option: Option, reread: bool = False) -> Verdict:
+    """The verdict for a change of ``option``, with the reason in words.
+
+    ``reread``: the new value comes from a ``!propmap`` file, which Kopano's reload reads
+    again with the right to overwrite the map whatever the flag says; an unflagged option
+    whose audit records that follows its audit then.
+    """
     service, name = component.service, option.name
     if component.python:
         sighup = component.sighup
@@ -50,11 +55,14 @@ def verdict_of(component: Component, option: Option) -> Verdict:
                            " so the next run uses the new value", evidence=sighup["evidence"])
         return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
                        " at start", evidence=sighup.get("evidence", ""))
-    if not option.reloadable:
-        return Verdict("restart", f"restart: a reload does not re-read {name}")
     rel = option.reload
-    common = {"reloadable": True, "behaviour": rel.behaviour, "evidence": rel.evidence,
-              "applies_to": rel.applies_to}
+    if not option.reloadable:
+        audit = option.spec.get("x-kc-reload") if reread else None
+        rel = schema.resolve_reload(audit, option.series, True) if audit else rel
+        if rel.behaviour in ("restart", UNAUDITED):
+            return Verdict("restart", f"restart: a reload does not re-read {name}")
+    common = {"reloadable": option.reloadable, "behaviour": rel.behaviour,
+              "evidence": rel.evidence, "applies_to": rel.applies_to}
     if rel.behaviour == "applied":
         return Verdict("reload", f"reload: {service} uses the new value of {name} after a"
                        " reload", **common)
@@ -179,6 +187,14 @@ def same_reading(option: Option, series: str, python: bool, a: str | None, b: st
     return False
 
 
+def _from_propmap(before: Setting | None, after: Setting | None) -> bool:
+    """The new value comes from a !propmap file, and the old one did not come from a plain
+    line (which moves the setting out of the map, so a reload refuses the file's value)."""
+    def mapped(setting: Setting | None) -> bool:
+        return bool(setting and setting.assignment and setting.assignment.propmap)
+    return mapped(after) and (before is None or before.assignment is None or mapped(before))
+
+
 def _where(setting: Setting | None) -> tuple[str, int] | None:
     if setting is None or setting.assignment is None:
         return None
@@ -223,7 +239,7 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
             result.changes.append(Change(name, "cosmetic", old_value, new_value, "none",
                                          _where(before), _where(after), option.secret))
             continue
-        verdict = verdict_of(component, option)
+        verdict = verdict_of(component, option, _from_propmap(before, after))
         result.changes.append(Change(name, "changed", old_value, new_value, verdict.action,
                                      _where(before), _where(after), option.secret, verdict))
     old_unknown = {a.name: a for a in old.unknown}

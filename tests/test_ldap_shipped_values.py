@@ -106,3 +106,51 @@ def test_the_entry_follows_the_release() -> None:
 def test_options_no_template_sets_show_nothing() -> None:
     assert entry_line("ldap_starttls", "11.0") == ""
     assert entry_line("ldap_bind_passwd", "8.0") == ""  # a secret: never shown
+
+
+def propmap_directives(path: Path) -> list[str]:
+    doc = dialect.parse(path.read_bytes(), str(path))
+    return [e.argument for e in doc.entries
+            if e.kind is Kind.DIRECTIVE and e.directive == "propmap" and e.argument is not None]
+
+
+@needs_shared
+@pytest.mark.parametrize("series", list(RELEASES))
+def test_the_set_up_prose_matches_the_package_files(series: str) -> None:
+    """The ldap page's set-up text states facts of the package files: check them."""
+    files = PACKAGE_FILES / RELEASES[series]
+    where = "/usr/share/kopano" if schema.series_key(series) >= (8, 2) else "/etc/kopano"
+    for name in TEMPLATES.values():
+        assert propmap_directives(files / name) == [f"{where}/ldap.propmap.cfg"]
+    tags = template_settings(files / "ldap.propmap.cfg")
+    assert all(name.startswith("0x") and len(name) == 10 for name in tags)
+    assert len(tags) == (36 if schema.series_key(series) <= (8, 4) else 37)
+    prose = LDAP.groups["propmap"]["description"]
+    assert "maps 36 tags up to 8.4 and 37 from 8.5" in prose
+    assert "in /usr/share/kopano from 8.2, in /etc/kopano before" in prose
+
+
+def test_the_ldap_page_explains_the_set_up() -> None:
+    page = rst.render_component(LDAP, "11.0")
+    for words in ("user_plugin_config", "ldap.openldap.cfg", "ldap.active-directory.cfg",
+                  "!include", "property map file", "0x3A08001E = telephoneNumber"):
+        assert words in page, words
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("series", [s for s in RELEASES if schema.series_key(s) >= (8, 2)])
+def test_recorded_values_agree_with_the_bundled_package_facts(series: str, template: str
+                                                               ) -> None:
+    """The documentation key and the reader's bundle of the same files
+    (schemas/package-files.json, from 8.2 where they live in /usr/share/kopano) must not
+    drift apart; this needs no ../shared."""
+    from kcconf import packagefiles
+
+    data = packagefiles.text(f"/usr/share/kopano/{TEMPLATES[template]}", series)
+    assert data is not None
+    doc = dialect.parse(data, TEMPLATES[template])
+    bundled = {e.name: e.value for e in doc.entries
+               if e.kind is Kind.OPTION and e.name is not None and e.value is not None}
+    for name, option in LDAP.present(series).items():
+        if not option.secret:
+            assert recorded(name, template, series) == bundled.get(name), (series, name)

@@ -57,9 +57,14 @@ def test_entries_are_ordered_and_well_formed(name: str) -> None:
         assert "LDAPUserPlugin" in entry["evidence"], "evidence names where the plugin reads it"
 
 
-def test_options_not_flagged_carry_no_audit() -> None:
-    extra = [n for n, spec in LDAP.specs.items() if "x-kc-reload" in spec and n not in FLAGGED]
-    assert extra == []
+def test_options_not_flagged_carry_an_audit_only_where_the_code_reloads_them() -> None:
+    # Without the flag a reload is expected to change nothing; an entry on such an option
+    # is only worth having when the code says otherwise (the property map does).
+    extra = {n: [e["behaviour"] for e in spec["x-kc-reload"]]
+             for n, spec in LDAP.specs.items() if "x-kc-reload" in spec and n not in FLAGGED}
+    assert set(extra) == {n for n, spec in LDAP.specs.items() if spec.get("x-kc-propmap")}
+    assert all(behaviours == ["applied"] for behaviours in extra.values())
+    assert all("HandlePropMap" in LDAP.specs[n]["x-kc-reload"][0]["evidence"] for n in extra)
 
 
 # Findings checked by hand in Kopano's source (provider/plugins/LDAPUserPlugin.cpp and
@@ -81,6 +86,9 @@ def test_options_not_flagged_carry_no_audit() -> None:
     ("ldap_filter_cutoff_elements", "11.0", "applied"),
     ("ldap_user_unique_attribute", "8.7", "applied"),
     ("ldap_authentication_method", "10.1", "applied"),
+    # Not flagged, but !propmap re-reads its file on reload with overwrite rights.
+    ("0x3A08001E", "8.0", "applied"),
+    ("0x3A19001E", "11.0", "applied"),
 ])
 def test_hand_checked_findings(name: str, series: str, behaviour: str) -> None:
     entry = entry_at(name, series)
@@ -99,3 +107,81 @@ def test_the_password_description_no_longer_promises_a_reload() -> None:
     description = LDAP.specs["ldap_bind_passwd"]["description"]
     assert "it can be changed with a configuration reload" not in description
     assert "opens afterwards" in description
+
+
+def _new_value(option: schema.Option) -> str:
+    """A value that differs from the default (LDAP options are words, filters, numbers)."""
+    default = option.default or ""
+    if option.type in ("integer", "size"):
+        return str(int(default) + 7 if default.isdigit() else 7)
+    if option.type == "boolean":
+        return "yes" if default.lower() in ("no", "false", "0") else "no"
+    if option.spec.get("enum"):
+        return next((c for c in option.spec["enum"] if c.lower() != default.lower()), "x")
+    return default + "X" if default else "kcconfValue"
+
+
+VERDICT = {"applied": "reload", "new-connections": "new-connections",
+           "restart": "restart", "not-established": "restart"}
+
+
+@pytest.mark.parametrize("series", SERIES)
+def test_kcconf_diff_gives_the_recorded_verdict_for_each_audited_option(series, tmp_path):
+    """Change every audited option of one release at once: kcconf diff's verdict for each
+    is the recorded behaviour, and new-connections changes name who gets the value."""
+    from kcconf import diff
+
+    audited = [LDAP.option(n, series) for n in FLAGGED if n in flagged_and_active(series)]
+    assert len(audited) > 85
+    old, new = tmp_path / "old" / "ldap.cfg", tmp_path / "new" / "ldap.cfg"
+    old.parent.mkdir()
+    new.parent.mkdir()
+    old.write_text("")
+    new.write_text("".join(f"{o.name} = {_new_value(o)}\n" for o in audited))
+    result = diff.diff_files(str(old), str(new), "ldap", series, series, environ={})
+    changes = {c.option: c for c in result.real_changes}
+    for option in audited:
+        entry = entry_at(option.name, series)
+        change = changes[option.name]
+        assert change.action == VERDICT[entry["behaviour"]], (series, option.name)
+        if entry["behaviour"] == "new-connections":
+            assert entry["applies-to"] in change.verdict.reason, option.name
+
+
+def flagged_and_active(series: str) -> set[str]:
+    """Flagged at ``series`` and active there (old names and obsolete options aside)."""
+    return {n for n, o in LDAP.present(series).items()
+            if o.reloadable and o.renamed_to is None and o.status == "active"}
+
+
+def _propmap_diff(tmp_path, old: tuple[str, str], new: tuple[str, str]):
+    """Diff two ldap.cfg set-ups, each (plain lines, property map file lines); the map is
+    named with !propmap, as Kopano's templates do."""
+    from kcconf import diff
+
+    paths = []
+    for side, (plain, mapped) in (("old", old), ("new", new)):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "ldap.propmap.cfg").write_text(mapped)
+        (folder / "ldap.cfg").write_text(f"!propmap {folder / 'ldap.propmap.cfg'}\n{plain}")
+        paths.append(str(folder / "ldap.cfg"))
+    return diff.diff_files(paths[0], paths[1], "ldap", "11.0", "11.0", environ={})
+
+
+@pytest.mark.parametrize(("old", "new", "action"), [
+    # Changed in the property map file: a reload reads that file again and overwrites.
+    (("", "0x3A08001E = telephoneNumber\n"), ("", "0x3A08001E = mobile\n"), "reload"),
+    (("", ""), ("", "0x3A08001E = mobile\n"), "reload"),
+    # Deleted from the file: the old attribute stays until a restart.
+    (("", "0x3A08001E = mobile\n"), ("", ""), "restart"),
+    # A plain line takes the tag out of the map; the reader's flag check then holds.
+    (("0x3A08001E = telephoneNumber\n", ""), ("0x3A08001E = mobile\n", ""), "restart"),
+    (("0x3A08001E = telephoneNumber\n", ""), ("", "0x3A08001E = mobile\n"), "restart"),
+])
+def test_property_map_changes_follow_where_they_are_set(tmp_path, old, new, action) -> None:
+    result = _propmap_diff(tmp_path, old, new)
+    assert [(c.option, c.action) for c in result.real_changes] == [("0x3A08001E", action)]
+    change = result.real_changes[0]
+    assert not change.verdict.reloadable  # Kopano's flag, reported as it is
+    assert ("HandlePropMap" in change.verdict.evidence) == (action == "reload")
