@@ -243,9 +243,11 @@ def effective_of(path: str | None, component: Component, series: str,
         loaded = loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
                                                           flavour_of(component)))
     else:
-        loaded = loader.load(path, flavour_of(component), component.directives, data=data,
-                             includes=loader.Includes(series=series))
-    return effective.build(loaded, component, series, environ)
+        with loader.no_cycle_collection():
+            loaded = loader.load(path, flavour_of(component), component.directives, data=data,
+                                 includes=loader.Includes(series=series))
+    with loader.no_cycle_collection():
+        return effective.build(loaded, component, series, environ)
 
 
 def diff_files(old_path: str | None, new_path: str | None, component: str | None = None,

@@ -76,9 +76,10 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     propmap = os.path.basename(path) in comp.propmap_files
     includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
                                repository=repository)
-    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap,
-                         includes=includes)
-    return check_loaded(loaded, comp, series, environ, check_host)
+    with loader.no_cycle_collection():
+        loaded = loader.load(path, flavour_of(comp), comp.directives, data=data,
+                             propmap=propmap, includes=includes)
+        return check_loaded(loaded, comp, series, environ, check_host)
 
 
 def validate_file(path: str, component: str | None = None, release: str | None = None, *,

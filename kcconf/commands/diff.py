@@ -8,7 +8,7 @@ import os
 import sys
 
 from .. import schema
-from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError
 from ..diff import DiffResult, compare, effective_of
 from ..loader import InputError
 from ..schema import ReleaseError
@@ -43,11 +43,21 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     results = []
+    trouble = False
     for old_path, new_path in pairs:
-        results.append(_one(args, old_path, new_path, old_series, new_series))
+        try:
+            results.append(_one(args, old_path, new_path, old_series, new_series))
+        except UsageError as err:
+            if len(pairs) == 1:
+                raise
+            # One bad file of a directory: say so and compare the others.
+            sys.stderr.write(f"kcconf: {err}\n")
+            trouble = True
     if args.format == "json":
         json.dump({"files": [r for r in results if r is not None]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
+    if trouble:
+        return EXIT_TROUBLE
     changed = any(r and r["changes"] for r in results)
     return EXIT_FINDINGS if changed else EXIT_OK
 

@@ -12,6 +12,7 @@ from ..loader import Assignment, InputError
 from ..schema import ReleaseError
 from ..validate import ComponentError
 from ..validate import run as validate_one
+from . import read_input
 
 
 def display(setting: Setting) -> str | None:
@@ -30,10 +31,18 @@ def rejected_note(setting: Setting, refused: Assignment) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    name, data = read_input(args.file)
     try:
-        result = validate_one(args.file, args.component, args.release)
+        result = validate_one(name, args.component, args.release, data=data)
     except (InputError, ComponentError, ReleaseError) as err:
         raise UsageError(str(err)) from None
+    stopped = result.loaded.stopped_at
+    if stopped is not None:
+        # The service would not run with what follows: printing defaults would mislead.
+        why = next((d.message for d in result.diagnostics
+                    if (d.file, d.line) == stopped and d.code.startswith("KC11")), "")
+        raise UsageError(f"{stopped[0]}:{stopped[1]}: {why or 'a failing include'};"
+                         " the settings after it are unknown, nothing shown")
     rows = []
     for name, setting in result.effective.settings.items():
         option = setting.option
