@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import effective, loader, schema, suppress
 from .checks import Context, all_checks
-from .diagnostics import Diagnostic, make, sort_key
+from .diagnostics import Diagnostic, make, sort_in_place
 from .dialect import Flavour
 from .records import field, record
 
@@ -57,7 +57,7 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     for check in all_checks():
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
-    found.sort(key=sort_key)
+    sort_in_place(found)
     kept, suppressions = suppress.apply(found, loaded.documents)
     return Result(loaded.root.path, component, series, loaded, state, kept, suppressions)
 

@@ -135,3 +135,16 @@ def test_diff_of_directories_reports_a_bad_file_and_goes_on(tmp_path):
     files = json.loads(result.stdout)["files"]
     assert [f["component"] for f in files] == ["server"]
     assert files[0]["changes"][0]["option"] == "log_level"
+
+
+def test_sorting_findings_field_by_field_equals_sorting_by_the_key():
+    import random
+
+    from kcconf.diagnostics import make, sort_in_place, sort_key
+
+    rng = random.Random(13)
+    found = [make(rng.choice(["KC201", "KC106", "KC305"]), rng.choice(["a.cfg", "b.cfg"]),
+                  rng.randint(1, 20), rng.randint(1, 5), "m") for _ in range(500)]
+    expected = sorted(found, key=sort_key)
+    sort_in_place(found)
+    assert found == expected
