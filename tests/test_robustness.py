@@ -148,3 +148,85 @@ def test_sorting_findings_field_by_field_equals_sorting_by_the_key():
     expected = sorted(found, key=sort_key)
     sort_in_place(found)
     assert found == expected
+
+
+# --- 18: globs and directory links -----------------------------------------------------
+
+def _looping_tree(root):
+    (root / "etc" / "kopano").mkdir(parents=True)
+    (root / "etc" / "kopano" / "server.cfg").write_text("log_level = 9\n")
+    (root / "etc" / "kopano" / "up").symlink_to("..")  # a loop through the parent
+    (root / "self").symlink_to(".")  # a loop through itself
+    (root / "gateway.cfg").write_text("log_level = 3\n")
+
+
+def test_glob_does_not_follow_directory_links_into_loops(tmp_path):
+    import json
+
+    _looping_tree(tmp_path)
+    result = run_kcconf("lint", "--format", "json", "./**/*.cfg", cwd=tmp_path, timeout=60)
+    assert_no_internal_error(result)
+    files = sorted(f["file"] for f in json.loads(result.stdout)["files"])
+    assert files == ["etc/kopano/server.cfg", "gateway.cfg"]
+
+
+def test_expand_glob_matches_what_glob_matches_without_links(tmp_path):
+    import glob
+    import os
+
+    from kcconf.lint.discovery import expand_glob
+
+    for name in ("a/x.cfg", "a/b/y.cfg", "z.cfg", ".hidden/h.cfg", "a/.q.cfg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for pattern in ("**/*.cfg", "./**/*.cfg", "**", "a/*/*.cfg", "a/.*.cfg",
+                        "a/**/y.cfg", "nope/*.cfg", "*/*.cfg", "z.cfg/*",
+                        f"{tmp_path}/**/*.cfg"):
+            assert expand_glob(pattern) == sorted(set(glob.glob(pattern, recursive=True))), \
+                pattern
+    finally:
+        os.chdir(old)
+
+
+# --- 19: -j and settings ------------------------------------------------------------
+
+def test_jobs_are_capped_at_four_per_cpu(monkeypatch):
+    from kcconf.lint import pool
+
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 2)
+    assert pool.max_jobs() == 8
+    started = []
+
+    def parallel(items, settings, release, unused, workers):
+        started.append(workers)
+        return iter(())
+
+    monkeypatch.setattr(pool, "_parallel", parallel)
+    monkeypatch.setattr(pool, "IN_PROCESS_BELOW", 0)
+    from kcconf.lint.settings import ProjectSettings
+
+    list(pool.lint(["/nonexistent"], ProjectSettings(), jobs=100_000))
+    assert started == [8]
+
+
+def test_lint_with_a_huge_jobs_number_finishes(tmp_path):
+    for i in range(3):
+        (tmp_path / f"h{i}").mkdir()
+        (tmp_path / f"h{i}" / "server.cfg").write_text("log_level = 3\n")
+    result = run_kcconf("lint", "-j", "100000", str(tmp_path), timeout=120)
+    assert_no_internal_error(result)
+    assert result.returncode == 0
+
+
+def test_deeply_nested_settings_toml_is_one_clear_line(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    result = run_kcconf("lint", "--config", str(deep), str(tmp_path / "server.cfg"))
+    assert_no_internal_error(result)
+    assert result.returncode == 2
+    err = result.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and "deep.toml" in err[0]
