@@ -156,7 +156,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
                                                      " pyproject.toml [tool.kcconf])")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="parallel workers (default: number of CPUs)")
+                   help="parallel workers (default: number of CPUs; at most 4 per CPU)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")

@@ -282,16 +282,18 @@ def loaded_of(path: str | None, component: Component, data: bytes | None = None,
     if path is None:
         return loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
                                                         flavour_of(component)))
-    return loader.load(path, flavour_of(component), component.directives, data=data,
-                       includes=loader.Includes(series=series))
+    with loader.no_cycle_collection():
+        return loader.load(path, flavour_of(component), component.directives, data=data,
+                           includes=loader.Includes(series=series))
 
 
 def effective_of(path: str | None, component: Component, series: str,
                  environ: Mapping[str, str] | None = None, data: bytes | None = None
                  ) -> Effective:
     """Effective settings of a file, or the built-in defaults when ``path`` is None."""
-    return effective.build(loaded_of(path, component, data, series), component, series,
-                           environ)
+    loaded = loaded_of(path, component, data, series)
+    with loader.no_cycle_collection():
+        return effective.build(loaded, component, series, environ)
 
 
 def diff_files(old_path: str | None, new_path: str | None, component: str | None = None,

@@ -8,6 +8,8 @@ whole load, at every level.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import stat
@@ -17,6 +19,10 @@ from .diagnostics import Diagnostic, make
 from .dialect import Document, Entry, Flavour, Kind
 from .records import field, record
 from .suppress import may_suppress
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
@@ -89,6 +95,8 @@ class Loaded:
     bundled: list[str] = field(default_factory=list)
     """Package files read from kcconf's facts because they are not on this machine."""
     _bundled_at: tuple[str, int, str] | None = None
+    size: int = 0
+    """Bytes of every file read so far: the size limit is for the whole configuration."""
 
     @property
     def incomplete(self) -> bool:
@@ -196,6 +204,20 @@ def not_a_config(data: bytes) -> str | None:
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Reading a big file makes millions of small objects without cycles (entries,
+    assignments, diagnostics); the cycle collector would walk them all again and again,
+    which was most of the time of a 16 MiB file. Reference counting frees them anyway."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",),
          data: bytes | None = None, propmap: bool = False,
          includes: Includes = ON_HOST) -> Loaded:
@@ -209,7 +231,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
     else:
         check_text(path, data)
     root = _parse(data, path, flavour)
-    loaded = Loaded(root=root, documents=[root])
+    loaded = Loaded(root=root, documents=[root], size=len(data))
     seen: set[str] = set()
     if data.startswith(b"!") or b"\n!" in data:
         seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
@@ -344,6 +366,12 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         diag.append(make(code, doc.path, entry.line, 1, f"{where}: {text}{stop_note}",
                          "Include a regular, readable config file."))
         return "stop"
+    loaded.size += len(data)
+    if loaded.size > MAX_FILE_SIZE:
+        raise InputError(f"{loaded.root.path}: with its includes ({target} on"
+                         f" {doc.path}:{entry.line}) more than"
+                         f" {MAX_FILE_SIZE // (1024 * 1024)} MiB, too large for a Kopano"
+                         " configuration (kcconf reads at most that much in all)", "too-large")
     seen.add(real)
     unlike = not_a_config(data)
     if unlike is not None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import effective, loader, redact, schema, suppress
 from .checks import Context, all_checks
-from .diagnostics import Diagnostic, make, sort_key
+from .diagnostics import Diagnostic, make, sort_in_place
 from .dialect import Flavour
 from .records import field, record
 
@@ -59,7 +59,7 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     for check in all_checks():
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
-    found.sort(key=sort_key)
+    sort_in_place(found)
     kept, suppressions = suppress.apply(found, loaded.documents)
     redactor = redact.for_documents(component, loaded.documents)
     for d in kept:
@@ -82,9 +82,10 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     propmap = os.path.basename(path) in comp.propmap_files
     includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
                                repository=repository)
-    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap,
-                         includes=includes)
-    return check_loaded(loaded, comp, series, environ, check_host)
+    with loader.no_cycle_collection():
+        loaded = loader.load(path, flavour_of(comp), comp.directives, data=data,
+                             propmap=propmap, includes=includes)
+        return check_loaded(loaded, comp, series, environ, check_host)
 
 
 def validate_file(path: str, component: str | None = None, release: str | None = None, *,

@@ -8,12 +8,12 @@ import os
 import sys
 
 from .. import effective, escape, redact, schema
-from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError
 from ..diff import DiffResult, compare, loaded_of
 from ..loader import InputError
 from ..schema import ReleaseError
 from ..validate import ComponentError, pick_component
-from . import read_input
+from . import error, read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
@@ -43,12 +43,22 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     results = []
+    trouble = False
     for old_path, new_path in pairs:
-        results.append(_one(args, old_path, new_path, old_series, new_series))
+        try:
+            results.append(_one(args, old_path, new_path, old_series, new_series))
+        except UsageError as err:
+            if len(pairs) == 1:
+                raise
+            # One bad file of a directory: say so and compare the others.
+            error(str(err))
+            trouble = True
     if args.format == "json":
         json.dump(escape.machine_data({"files": [r for r in results if r is not None]}),
                   sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    if trouble:
+        return EXIT_TROUBLE
     changed = any(r and r["changes"] for r in results)
     return EXIT_FINDINGS if changed else EXIT_OK
 
@@ -78,8 +88,8 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
             not component.present(new_series) and not component.present(old_series):
         raise UsageError(f"{component.name} does not exist in {new_series}")
     try:
-        old_loaded = _loaded(old_path, component)
-        new_loaded = _loaded(new_path, component)
+        old_loaded = _loaded(old_path, component, old_series)
+        new_loaded = _loaded(new_path, component, new_series)
     except InputError as err:
         raise UsageError(str(err)) from None
     redactor = redact.for_documents(component, [*old_loaded.documents,
@@ -95,11 +105,11 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
     return {"changes": result.real_changes}
 
 
-def _loaded(path, component):
+def _loaded(path, component, series):
     if path is None:
         return loaded_of(None, component)
     name, data = read_input(path, "<dump>" if path == "-" else None)
-    return loaded_of(name, component, data)
+    return loaded_of(name, component, data, series)
 
 
 def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
