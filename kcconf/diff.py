@@ -20,7 +20,8 @@ from . import effective, loader, schema, values
 from .effective import Effective, Setting
 from .schema import UNAUDITED, Component, Option
 
-ACTION_STRENGTH = {"none": 0, "next-run": 1, "reload": 2, "new-connections": 3, "restart": 4}
+ACTION_STRENGTH = {"none": 0, "no-effect": 1, "next-run": 2, "reload": 3, "new-connections": 4,
+                   "restart": 5}
 """Verdict words from weakest to strongest; a diff's verdict is its strongest change's."""
 
 
@@ -29,7 +30,8 @@ class Verdict:
     """What one changed option needs, and why, from the flag and the reload audit."""
 
     action: str
-    """reload, new-connections, restart or next-run (Python programs run per use)."""
+    """reload, new-connections, restart, next-run (Python programs run per use) or
+    no-effect (nothing in the service reads the option)."""
     reason: str
     reloadable: bool = False
     """Kopano's RELOADABLE flag: the reader accepts a new value on SIGHUP."""
@@ -65,6 +67,9 @@ def verdict_of(component: Component, option: Option) -> Verdict:
         who = rel.applies_to or "connections started after the reload"
         return Verdict("new-connections", f"new connections only: a reload applies {name} to"
                        f" {who}; existing ones keep the old value", **common)
+    if rel.behaviour == "no-effect":
+        return Verdict("no-effect", f"no effect: {service} does not read {name} in this"
+                       " release, so neither a reload nor a restart changes anything", **common)
     if rel.behaviour == "not-established":
         return Verdict("restart", f"restart: a reload accepts the new value of {name}, but"
                        f" whether {service} then uses it is not established", **common)
@@ -84,7 +89,8 @@ class Change:
     old: str | None
     new: str | None
     action: str
-    """reload, new-connections, restart, next-run, or none (cosmetic and unknown names)."""
+    """reload, new-connections, restart, next-run, no-effect, or none (cosmetic and
+    unknown names)."""
     old_where: tuple[str, int] | None = None
     new_where: tuple[str, int] | None = None
     secret: bool = False
@@ -122,7 +128,7 @@ class DiffResult:
 
     @property
     def verdict(self) -> str:
-        """nothing, or the strongest action of the changes: next-run, reload,
+        """nothing, or the strongest action of the changes: no-effect, next-run, reload,
         new-connections, restart. An upgrade between releases always means a restart."""
         if self.old_series != self.new_series and self.real_changes:
             return "restart"

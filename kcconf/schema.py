@@ -104,7 +104,7 @@ def components() -> dict[str, dict[str, Any]]:
     return kopano()["components"]
 
 
-RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established")
+RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established", "no-effect")
 """What the audit records per option and series (x-kc-reload, see schemas/meta.schema.json)."""
 UNAUDITED = "unaudited"
 """Flagged reloadable, but no audit entry covers the series yet: kcconf repeats the flag."""

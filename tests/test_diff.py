@@ -46,7 +46,7 @@ def diff_text(component, series, old_text: str, new_text: str, tmp_path, new_ser
 
 EXPECTED_ACTION = {"applied": "reload", "unaudited": "reload",
                    "new-connections": "new-connections", "restart": "restart",
-                   "not-established": "restart"}
+                   "not-established": "restart", "no-effect": "no-effect"}
 """The verdict each audited behaviour must give (an unaudited flag keeps the flag's word)."""
 
 

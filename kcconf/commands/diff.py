@@ -17,6 +17,7 @@ from . import read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
+    "no-effect": "nothing to do: {service} does not read the changed options",
     "next-run": "nothing to reload or restart: {service} reads the file at each run,"
                 " so its next run uses the changes",
     "reload": "a reload applies every change: service {service} reload (or SIGHUP)",

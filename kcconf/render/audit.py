@@ -20,9 +20,11 @@ BEHAVIOUR_WORDS = {
     "new-connections": "new connections only",
     "restart": "restart, although flagged",
     "not-established": "not established",
+    "no-effect": "no effect (nothing reads it)",
     schema.UNAUDITED: "not audited yet",
 }
-COUNTED = ("applied", "new-connections", "restart", "not-established", schema.UNAUDITED)
+COUNTED = ("applied", "new-connections", "restart", "not-established", "no-effect",
+           schema.UNAUDITED)
 
 INTRO = """\
 Kopano flags some options RELOADABLE. The flag says one thing only: on SIGHUP
@@ -42,6 +44,8 @@ question of how its code holds it:
   reader's new text is never looked at again.
 - **not established**: the source did not settle it; kcconf treats it as needing a
   restart.
+- **no effect**: nothing in the service reads the option in that release, so
+  neither a reload nor a restart changes anything.
 
 kcconf follows the code, not the flag: ``kcconf diff`` gives each change the verdict
 of this audit with the reason, and the RELOADING section of every man page lists the
@@ -102,14 +106,14 @@ def _table(header: list[str], rows: list[list[str]], widths: str) -> str:
 
 def summary_table(components: list[Component]) -> str:
     header = ["component", "flagged", "applied", "new connections only",
-              "restart, although flagged", "not established", "not audited yet"]
+              "restart, although flagged", "not established", "no effect", "not audited yet"]
     rows = []
     for component in components:
         found = counts(component)
         total = sum(found.values())
         if total:
             rows.append([component.name, str(total), *(str(found[k]) for k in COUNTED)])
-    return _table(header, rows, "16 12 12 14 14 14 14")
+    return _table(header, rows, "14 10 10 12 14 12 10 12")
 
 
 def audit_table(components: list[Component]) -> str:

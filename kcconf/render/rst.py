@@ -266,6 +266,9 @@ def reload_fact(component: Component, option: Option) -> str:
     if rel.behaviour == "restart":
         return ("Needs a restart: a reload accepts the new value, but the service reads it"
                 " only at start.")
+    if rel.behaviour == "no-effect":
+        return ("The service does not read it in this release: neither a reload nor a"
+                " restart changes anything.")
     if rel.behaviour == "not-established":
         return ("A reload accepts the new value; whether the service then uses it is not"
                 " established, so restart to be sure.")
@@ -279,6 +282,7 @@ RELOAD_LISTS = (
     ("restart", "Accepted by a reload but not applied in {series} (restart needed)"),
     ("not-established", "Accepted by a reload, not established whether applied, in {series}"
                         " (restart to be sure)"),
+    ("no-effect", "Flagged reloadable but read by nothing in {series}"),
 )
 
 
