@@ -45,11 +45,12 @@ class Verdict:
 def verdict_of(component: Component, option: Option) -> Verdict:
     """The verdict for a change of ``option``, with the reason in words."""
     service, name = component.service, option.name
+    sighup = component.sighup
+    if component.runs_per_use:
+        return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
+                       " so the next run uses the new value", reloadable=option.reloadable,
+                       evidence=sighup["evidence"])
     if component.python:
-        sighup = component.sighup
-        if sighup.get("behaviour") == "next-run":
-            return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
-                           " so the next run uses the new value", evidence=sighup["evidence"])
         return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
                        " at start", evidence=sighup.get("evidence", ""))
     if not option.reloadable:

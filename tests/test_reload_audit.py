@@ -69,6 +69,18 @@ def test_python_services_record_what_sighup_does(name):
     assert sighup["behaviour"] in ("restart", "next-run") and sighup["evidence"]
 
 
+def test_a_program_run_per_use_takes_a_change_at_its_next_run(tmp_path):
+    """kopano-archiver has no SIGHUP handler: the flag on log_level means nothing, the
+    next run reads the file."""
+    archiver = schema.load("archiver")
+    assert archiver.runs_per_use and not archiver.python
+    result = diff_text(archiver, "11.0", "", "log_level = 6\n", tmp_path)
+    (change,) = result.real_changes
+    assert change.action == "next-run" and change.verdict.reloadable
+    assert result.verdict == "next-run"
+    assert "ends a running kopano-archiver" in rst.reloading(archiver, "11.0")
+
+
 def test_an_entry_holds_until_the_next_one():
     entries = [{"since": "8.0", "behaviour": "restart", "evidence": "a"},
                {"since": "10.0", "behaviour": "applied", "evidence": "b"}]
@@ -108,6 +120,9 @@ def test_changing_each_audited_option_gives_the_recorded_verdict(name, series, t
     for option in options:
         change = changes[option.name]
         behaviour = option.reload.behaviour
+        if component.runs_per_use:
+            assert change.action == "next-run", option.name
+            continue
         assert change.action == EXPECTED_ACTION[behaviour], option.name
         assert change.verdict.reloadable and change.verdict.behaviour == behaviour
         assert option.name in change.verdict.reason and why[behaviour] in change.verdict.reason
@@ -159,6 +174,9 @@ def test_man_page_reloading_and_option_entries_follow_the_audit(name):
     component = schema.load(name)
     series = schema.newest_series()
     body = rst.reloading(component, series)
+    if component.runs_per_use:
+        assert "each time it runs" in body
+        return
     for option in component.present(series).values():
         if not option.reloadable:
             continue
