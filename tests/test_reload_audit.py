@@ -195,3 +195,21 @@ def test_audit_page_has_a_row_per_flagged_option():
         for option in component.specs:
             if flagged_series(component, option):
                 assert f"   * - {name}\n     - ``{option}``\n" in page, (name, option)
+
+
+def test_new_connections_verdict_names_the_options_and_the_consequence(tmp_path):
+    path = tmp_path / "gateway.cfg"
+    path.write_text("imap_public_folders = no\nimap_max_messagesize = 1000\n")
+    out = run_kcconf("diff", "--defaults", str(path)).stdout.decode()
+    assert "imap_public_folders: 'yes' -> 'no' [new-connections]" in out
+    assert "a reload applies imap_public_folders to IMAP connections opened after the" \
+           " reload; existing ones keep the old value" in out
+    assert "imap_max_messagesize: '128M' -> '1000' [reload]" in out
+    assert "a reload applies the changes, but imap_public_folders only to new connections:" \
+           " service kopano-gateway reload; existing connections keep the old values" in out
+    data = json.loads(run_kcconf("diff", "-f", "json", "--defaults", str(path)).stdout)
+    assert data["files"][0]["verdict"] == "new-connections"
+    assert data["files"][0]["new_connection_options"] == ["imap_public_folders"]
+    shown = json.loads(run_kcconf("show", "--json", str(path)).stdout)["settings"]
+    assert shown["imap_public_folders"]["reload_behaviour"] == "new-connections"
+    assert shown["imap_public_folders"]["reloadable"] is True

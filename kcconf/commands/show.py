@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
                 "file": a.file if a else None,
                 "line": a.entry.line if a else None,
                 "reloadable": bool(option and option.reloadable),
+                "reload_behaviour": option.reload.behaviour
+                if option and option.reloadable and not result.component.python else None,
             }
         json.dump({"component": result.component.name, "release": result.series,
                    "settings": data}, sys.stdout, indent=2, ensure_ascii=False)
