@@ -53,6 +53,9 @@ def verdict_of(component: Component, option: Option) -> Verdict:
     if component.python:
         return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
                        " at start", evidence=sighup.get("evidence", ""))
+    if sighup.get("behaviour") == "restart":
+        return Verdict("restart", f"restart: {service} has no SIGHUP handler (the signal ends"
+                       f" it) and reads {name} only at start", evidence=sighup["evidence"])
     if not option.reloadable:
         return Verdict("restart", f"restart: a reload does not re-read {name}")
     rel = option.reload

@@ -163,8 +163,10 @@ def test_python_services_and_programs_run_per_use_say_what_sighup_does():
                                 "RELOADING"))
             if component.sighup["behaviour"] == "next-run":
                 assert "each time it runs" in body
-            else:
+            elif component.python:
                 assert "ignores SIGHUP" in body and "restart" in body
+            else:
+                assert "no SIGHUP handler" in body and "restart" in body
 
 
 def test_plugin_pages_name_kopano_server_for_reloading():

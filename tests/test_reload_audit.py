@@ -213,3 +213,22 @@ def test_new_connections_verdict_names_the_options_and_the_consequence(tmp_path)
     shown = json.loads(run_kcconf("show", "--json", str(path)).stdout)["settings"]
     assert shown["imap_public_folders"]["reload_behaviour"] == "new-connections"
     assert shown["imap_public_folders"]["reloadable"] is True
+
+
+def test_a_daemon_without_a_sighup_handler_says_so(tmp_path):
+    statsd = schema.load("statsd")
+    assert not statsd.python and statsd.sighup["behaviour"] == "restart"
+    option = next(iter(statsd.present("11.0").values()))
+    result = diff_text(statsd, "11.0", "", f"{option.name} = {other_value(option)}\n",
+                       tmp_path)
+    (change,) = result.real_changes
+    assert change.action == "restart" and "has no SIGHUP handler" in change.verdict.reason
+    assert "ends it instead of reloading it" in rst.reloading(statsd, "11.0")
+
+
+def test_kopano_admin_reads_its_file_at_each_run(tmp_path):
+    admin = schema.load("admin")
+    option = next(o for o in admin.present("11.0").values() if o.renamed_to is None)
+    result = diff_text(admin, "11.0", "", f"{option.name} = {other_value(option)}\n",
+                       tmp_path)
+    assert result.verdict == "next-run"

@@ -313,6 +313,10 @@ def reloading(component: Component, series: str) -> str:
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
+    if component.sighup.get("behaviour") == "restart":
+        return (f"{service} has no SIGHUP handler: ``kill -HUP`` ends it instead of"
+                f" reloading it. It reads this file only at start, so after every change"
+                f" restart it with ``service {service} restart``.\n")
     intro = ""
     if service == "kopano-server" and component.name != "server":
         intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
