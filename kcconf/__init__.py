@@ -9,7 +9,7 @@ The library API returns data; the ``kcconf`` command prints it::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing itself costs start-up time
 
 __version__ = "0.1.0"
 __all__ = ["Diagnostic", "__version__", "validate_file", "validate_text"]

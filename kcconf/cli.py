@@ -11,9 +11,12 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from . import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -29,6 +32,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_TROUBLE)
 
 
+def check_include_root(path: str | None) -> None:
+    """An include root must be a directory: a typo would turn every include into KC110."""
+    if path is not None and not os.path.isdir(path):
+        raise UsageError(f"--include-root {path}: not a directory")
+
+
 def use_colour(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
@@ -37,7 +46,9 @@ def use_colour(choice: str, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, just that subcommand's arguments (every
+    subcommand is still listed, so ``kcconf --help`` and errors read the same)."""
     parser = _Parser(
         prog="kcconf",
         description="Validate, compare and document Kopano Core configuration files.",
@@ -45,23 +56,35 @@ def build_parser() -> argparse.ArgumentParser:
                " See 'kcconf COMMAND --help' and man kcconf(1).")
     parser.add_argument("--version", action="version", version=f"kcconf {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module, summary, description, add_arguments in COMMANDS:
+        p = commands.add_parser(name, help=summary, description=description)
+        if only is None or only == name:
+            add_arguments(p)
+        p.set_defaults(run=_lazy(module))
+    return parser
 
-    def release_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--release", "-r", metavar="X.Y",
-                       help="Kopano release the file is for (8.0 to 11.0; default: newest)")
 
-    def component_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--component", "-c", metavar="NAME",
-                       help="component of the file (server, spooler, ldap, ...);"
-                            " default: from the file name")
+def _release_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--release", "-r", metavar="X.Y",
+                   help="Kopano release the file is for (8.0 to 11.0; default: newest)")
 
-    p = commands.add_parser("validate", help="check config files as the service will read them",
-                            description="Check Kopano config files the way the service reads"
-                                        " them, following !include, and report what it will"
-                                        " reject or misread.")
+
+def _include_root_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--include-root", metavar="DIR",
+                   help="read absolute !include and !propmap targets below DIR, like a"
+                        " sysroot (/etc/kopano/x.cfg as DIR/etc/kopano/x.cfg)")
+
+
+def _component_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--component", "-c", metavar="NAME",
+                   help="component of the file (server, spooler, ldap, ...);"
+                        " default: from the file name")
+
+
+def _validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="config file ('-' for stdin)")
-    component_arg(p)
-    release_arg(p)
+    _component_arg(p)
+    _release_arg(p)
     p.add_argument("--format", "-f", choices=("text", "json"), default="text",
                    help="output format (default: text)")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -71,37 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    _include_root_arg(p)
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="file name to report (and pick the component by) for '-'")
-    p.set_defaults(run=_lazy("validate"))
 
-    p = commands.add_parser("show", help="print the effective settings after includes and defaults",
-                            description="Print the settings the service ends up with, after"
-                                        " !include, $VARIABLE values and built-in defaults."
-                                        " Defaults are printed as '# name = value', like"
-                                        " kopano-server --dump-config.")
+
+def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file ('-' for stdin)")
-    component_arg(p)
-    release_arg(p)
+    _component_arg(p)
+    _release_arg(p)
     p.add_argument("--non-default", "-n", action="store_true",
                    help="only settings whose value differs from the built-in default")
     p.add_argument("--json", action="store_true", help="JSON output")
     p.add_argument("--origin", action="store_true", help="name the file and line of each value")
-    p.set_defaults(run=_lazy("show"))
 
-    p = commands.add_parser("diff", help="what changed, and does it need a reload or a restart",
-                            description="Compare effective settings (includes, $VARIABLE values"
-                                        " and defaults applied) and say, from kcconf's reload"
-                                        " audit of Kopano's code, whether a reload applies"
-                                        " each change, applies it only to new connections, or"
-                                        " a restart is needed, and why. OLD may be"
-                                        " the output of 'kopano-NAME --dump-config' ('-' for"
-                                        " stdin). Two directories are compared file by file.")
+
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", nargs="?", help="old file or directory ('-': stdin)")
     p.add_argument("new", metavar="NEW", help="new file or directory")
     p.add_argument("--defaults", action="store_true",
                    help="compare NEW against the built-in defaults (no OLD)")
-    component_arg(p)
+    _component_arg(p)
     p.add_argument("--release-old", "--from-release", dest="release_old", metavar="X.Y",
                    help="release OLD is for (default: newest)")
     p.add_argument("--release-new", "--to-release", "--release", dest="release_new",
@@ -110,37 +123,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format (default: text)")
     p.add_argument("--cosmetic", action="store_true",
                    help="also list values written differently but read the same")
-    p.set_defaults(run=_lazy("diff"))
 
-    p = commands.add_parser("defaults", help="print the annotated default config of a component",
-                            description="Print a config file with every option commented out"
-                                        " at its built-in default, grouped and described.")
+
+def _defaults_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
-    release_arg(p)
-    p.set_defaults(run=_lazy("defaults"))
+    _release_arg(p)
 
-    p = commands.add_parser("generate", help="regenerate etc/kopano/, man/ and docs/reference/",
-                            description="Regenerate every file derived from the schemas in a"
-                                        " kcconf checkout; with --check, change nothing and"
-                                        " exit 1 if any generated file is out of date.")
+
+def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="report drift, write nothing")
     p.add_argument("--root", metavar="DIR", default=None,
                    help="the checkout to write into (default: the one kcconf runs from)")
-    p.set_defaults(run=_lazy("generate"))
 
-    p = commands.add_parser("man", help="render the man page kopano-COMPONENT.cfg(5)",
-                            description="Render the manual page of a component's config file"
-                                        " from its schema (through docutils' man page writer).")
+
+def _man_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
-    release_arg(p)
+    _release_arg(p)
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--rst", action="store_true", help="print the reStructuredText source")
-    p.set_defaults(run=_lazy("man"))
 
-    p = commands.add_parser("lint", help="check whole config repositories (CI, pre-commit)",
-                            description="Find Kopano config files under PATHs, pick each one's"
-                                        " component and release, and check them all in"
-                                        " parallel. Formats for CI systems included.")
+
+def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
                                                             " (default: .)")
     p.add_argument("--format", "-f", default="text",
@@ -149,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
                    help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--strict", action="store_true", help="same as --fail-on warning")
-    release_arg(p)
+    _release_arg(p)
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
                                                      " pyproject.toml [tool.kcconf])")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
@@ -159,64 +162,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
-    p.set_defaults(run=_lazy("lint"))
+    _include_root_arg(p)
 
-    p = commands.add_parser("set", help="set options in a config file, safely",
-                            description="Validate new values against the schema, then edit the"
-                                        " file in place: replace the active line, uncomment the"
-                                        " default line, or append in the option's group."
-                                        " Everything else stays byte for byte.")
+
+def _set_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file to edit")
     p.add_argument("assignments", nargs="+", metavar="NAME=VALUE",
                    help="option and its new value (quote values with spaces)")
-    component_arg(p)
-    release_arg(p)
+    _component_arg(p)
+    _release_arg(p)
     _edit_args(p)
-    p.set_defaults(run=_lazy("edit"))
 
-    p = commands.add_parser("unset", help="comment options out",
-                            description="Comment out the active lines of options.")
+
+def _unset_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file to edit")
     p.add_argument("names", nargs="+", metavar="NAME", help="option to comment out")
-    component_arg(p)
-    release_arg(p)
+    _component_arg(p)
+    _release_arg(p)
     _edit_args(p)
-    p.set_defaults(run=_lazy("edit"))
 
-    p = commands.add_parser("env", help="apply KCCONF_<COMPONENT>_<OPTION> variables",
-                            description="Apply the container convention: KCCONF_<COMPONENT>_"
-                                        "<OPTION>=value sets an option, KCCOMMENT_<COMPONENT>_*"
-                                        "=line comments a line out, KCUNCOMMENT_<COMPONENT>_*"
-                                        "=line uncomments one. Nothing is written unless every"
-                                        " variable is valid.")
+
+def _env_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", default="/etc/kopano", metavar="DIR",
                    help="directory of the config files (default: /etc/kopano)")
     p.add_argument("--prefix", default="KCCONF_", metavar="PREFIX",
                    help="prefix of the setting variables (default: KCCONF_)")
-    release_arg(p)
+    _release_arg(p)
     p.add_argument("--format", "-f", choices=("text", "json"), default="text",
                    help="output format (default: text)")
     _edit_args(p)
-    p.set_defaults(run=_lazy("env"))
 
-    p = commands.add_parser("upgrade", help="rewrite a config from one release to another",
-                            description="Rename old options, comment out removed ones with a"
-                                        " note, convert where the replacement is exact, and"
-                                        " list changed defaults and what needs a decision.")
+
+def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file to rewrite")
     p.add_argument("--from", dest="from_release", required=True, metavar="X.Y",
                    help="release the file was written for")
     p.add_argument("--to", dest="to_release", default=None, metavar="X.Y",
                    help="release to upgrade to (default: newest)")
-    component_arg(p)
+    _component_arg(p)
     _edit_args(p)
-    p.set_defaults(run=_lazy("upgrade"))
 
-    p = commands.add_parser("explain", help="explain a diagnostic code (like 'ruff rule')",
-                            description="Print the documentation of a diagnostic code.")
+
+def _explain_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE", nargs="?", help="e.g. KC303; none: list all")
-    p.set_defaults(run=_lazy("explain"))
-    return parser
 
 
 def _edit_args(p: argparse.ArgumentParser) -> None:
@@ -239,8 +227,84 @@ def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], None]]] = [
+    # (name, module in kcconf.commands, one-line help, description, arguments)
+    ("validate", "validate", "check config files as the service will read them",
+     "Check Kopano config files the way the service reads"
+     " them, following !include, and report what it will"
+     " reject or misread.",
+     _validate_arguments),
+    ("show", "show", "print the effective settings after includes and defaults",
+     "Print the settings the service ends up with, after"
+     " !include, $VARIABLE values and built-in defaults."
+     " Defaults are printed as '# name = value', like"
+     " kopano-server --dump-config.",
+     _show_arguments),
+    ("diff", "diff", "what changed, and does it need a reload or a restart",
+     "Compare effective settings (includes, $VARIABLE values"
+     " and defaults applied) and say, from kcconf's reload"
+     " audit of Kopano's code, whether a reload applies"
+     " each change, applies it only to new connections, or"
+     " a restart is needed, and why. OLD may be"
+     " the output of 'kopano-NAME --dump-config' ('-' for"
+     " stdin). Two directories are compared file by file.",
+     _diff_arguments),
+    ("defaults", "defaults", "print the annotated default config of a component",
+     "Print a config file with every option commented out"
+     " at its built-in default, grouped and described.",
+     _defaults_arguments),
+    ("generate", "generate", "regenerate etc/kopano/, man/ and docs/reference/",
+     "Regenerate every file derived from the schemas in a"
+     " kcconf checkout; with --check, change nothing and"
+     " exit 1 if any generated file is out of date.",
+     _generate_arguments),
+    ("man", "man", "render the man page kopano-COMPONENT.cfg(5)",
+     "Render the manual page of a component's config file"
+     " from its schema (through docutils' man page writer).",
+     _man_arguments),
+    ("lint", "lint", "check whole config repositories (CI, pre-commit)",
+     "Find Kopano config files under PATHs, pick each one's"
+     " component and release, and check them all in"
+     " parallel. Formats for CI systems included.",
+     _lint_arguments),
+    ("set", "edit", "set options in a config file, safely",
+     "Validate new values against the schema, then edit the"
+     " file in place: replace the active line, uncomment the"
+     " default line, or append in the option's group."
+     " Everything else stays byte for byte.",
+     _set_arguments),
+    ("unset", "edit", "comment options out",
+     "Comment out the active lines of options.",
+     _unset_arguments),
+    ("env", "env", "apply KCCONF_<COMPONENT>_<OPTION> variables",
+     "Apply the container convention: KCCONF_<COMPONENT>_"
+     "<OPTION>=value sets an option, KCCOMMENT_<COMPONENT>_*"
+     "=line comments a line out, KCUNCOMMENT_<COMPONENT>_*"
+     "=line uncomments one. Nothing is written unless every"
+     " variable is valid.",
+     _env_arguments),
+    ("upgrade", "upgrade", "rewrite a config from one release to another",
+     "Rename old options, comment out removed ones with a"
+     " note, convert where the replacement is exact, and"
+     " list changed defaults and what needs a decision.",
+     _upgrade_arguments),
+    ("explain", "explain", "explain a diagnostic code (like 'ruff rule')",
+     "Print the documentation of a diagnostic code.",
+     _explain_arguments),
+]
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any: its parser is the only one built."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if any(arg == entry[0] for entry in COMMANDS) else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_in(argv) or "")
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)

@@ -10,15 +10,19 @@ are made from it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+import os
+
+from .records import asdict, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Code:
     code: str
     name: str
@@ -28,15 +32,16 @@ class Code:
 
 def _load_codes() -> dict[str, Code]:
     """The registry lives in codes.json beside this module, with each code's documentation."""
-    path = Path(__file__).with_name("codes.json")
-    entries = json.loads(path.read_text(encoding="utf-8"))["codes"]
+    path = os.path.join(os.path.dirname(__file__), "codes.json")
+    with open(path, encoding="utf-8") as handle:
+        entries = json.load(handle)["codes"]
     return {e["code"]: Code(e["code"], e["name"], e["severity"], e["summary"]) for e in entries}
 
 
 CODES: dict[str, Code] = _load_codes()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Diagnostic:
     code: str
     severity: str

@@ -22,7 +22,8 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+
+from .records import field, record
 
 CXX_LINE_BUFFER = 4096
 """fgets buffer size in ECConfigImpl: a line holds at most 4095 bytes."""
@@ -48,7 +49,7 @@ class Kind(enum.Enum):
     """Text the reader skips without a word: no ``=`` in it, or an empty name."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Entry:
     """One line as the reader sees it, with 1-based positions in the physical file."""
 
@@ -70,7 +71,7 @@ class Entry:
     """A fact about how the reader treated this line (``nul``, ``no-newline``...)."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Document:
     """A parsed file: its exact bytes, physical lines and the reader's entries."""
 
@@ -83,6 +84,11 @@ class Document:
     """(line, column) of the first byte sequence that is not UTF-8."""
     crlf: bool = False
     final_newline: bool = True
+    bundled: bool = False
+    """Stands in for a file Kopano's packages install (read from kcconf's facts)."""
+    reader_lines: bool = False
+    """Lines (and entry numbers) are the reader's own: for the Python reader a lone CR
+    ends a line too. What an editor needs; positions for people follow LF."""
     _lines: list[bytes] | None = None
 
     @property
@@ -90,7 +96,8 @@ class Document:
         """The physical lines with their endings; split on first use (checks need only
         the entries, editing needs the lines)."""
         if self._lines is None:
-            self._lines = split_physical_lines(self.data)
+            self._lines = (split_universal_lines(self.data) if self.reader_lines else
+                           split_physical_lines(self.data))
         return self._lines
 
     def to_bytes(self) -> bytes:
@@ -113,8 +120,17 @@ def split_physical_lines(data: bytes) -> list[bytes]:
     return lines
 
 
+_UNIVERSAL_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_universal_lines(data: bytes) -> list[bytes]:
+    """Lines with their endings as Python's text mode reads them: CRLF, CR or LF."""
+    return _UNIVERSAL_LINE.findall(data)
+
+
 def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
-          comments: bool = True, marked_comments: bool = False) -> Document:
+          comments: bool = True, marked_comments: bool = False,
+          reader_lines: bool = False) -> Document:
     """Split a file into entries the way the chosen Kopano reader does.
 
     ``comments=False`` leaves out the entries of blank lines and of comment lines the
@@ -122,10 +138,13 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
     look at what the reader keeps; ``lines`` still holds every byte. With
     ``marked_comments`` the comment lines that carry ``kcconf:`` (suppressions and
     hints) are kept all the same (C++ reader; the Python reader keeps every comment).
+    ``reader_lines``: number lines as the reader splits them (see ``Document``), for
+    editing; the same as physical lines for the C++ reader.
     """
     if marked_comments and not comments and flavour is not Flavour.CXX:
         comments = True
-    doc = Document(path=path, data=data, flavour=flavour)
+    doc = Document(path=path, data=data, flavour=flavour,
+                   reader_lines=reader_lines and flavour is Flavour.PYTHON)
     doc.bom = data.startswith(b"\xef\xbb\xbf")
     doc.crlf = b"\r\n" in data
     doc.final_newline = not data or data.endswith(b"\n")
@@ -138,7 +157,7 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
             if marked:
                 doc.entries = sorted(doc.entries + marked, key=lambda e: e.line)
     else:
-        doc.entries = list(_python_entries(data, comments))
+        doc.entries = list(_python_entries(data, comments, doc.reader_lines))
     return doc
 
 
@@ -382,8 +401,15 @@ def _cxx_directive(chunk: bytes, number: int, index: int, text: str, note: str |
                  chunk=index, note=note)
 
 
-def _python_entries(data: bytes, comments: bool = True) -> Iterator[Entry]:
+def _python_entries(data: bytes, comments: bool = True, reader_lines: bool = False
+                    ) -> Iterator[Entry]:
     """kopano.Config: text mode (UTF-8, universal newlines), ``str.strip`` everything."""
+    if reader_lines:
+        for number, line in enumerate(split_universal_lines(data), start=1):
+            piece = decode(line.rstrip(b"\r\n"))
+            if comments or piece.lstrip()[:1] not in ("", "#"):
+                yield _python_entry(piece, number)
+        return
     text = decode(data)
     # Universal newlines: CRLF, lone CR and LF all end a line. Physical line numbers
     # for positions still follow LF, which is what editors show; a lone CR is rare.

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import effective, loader, schema, values
 from .effective import Effective, Setting
+from .records import field, record
 from .schema import UNAUDITED, Component, Option
 
 ACTION_STRENGTH = {"none": 0, "no-effect": 1, "next-run": 2, "reload": 3, "new-connections": 4,
@@ -25,7 +25,7 @@ ACTION_STRENGTH = {"none": 0, "no-effect": 1, "next-run": 2, "reload": 3, "new-c
 """Verdict words from weakest to strongest; a diff's verdict is its strongest change's."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Verdict:
     """What one changed option needs, and why, from the flag and the reload audit."""
 
@@ -85,7 +85,7 @@ UNKNOWN_TO_KCCONF = Verdict("restart", "restart: kcconf has no reload facts for 
 NO_VERDICT = Verdict("none", "")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Change:
     option: str
     kind: str
@@ -123,7 +123,7 @@ class Change:
         return data
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DiffResult:
     component: Component
     old_series: str
@@ -253,7 +253,8 @@ def effective_of(path: str | None, component: Component, series: str,
         loaded = loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
                                                           flavour_of(component)))
     else:
-        loaded = loader.load(path, flavour_of(component), component.directives, data=data)
+        loaded = loader.load(path, flavour_of(component), component.directives, data=data,
+                             includes=loader.Includes(series=series))
     return effective.build(loaded, component, series, environ)
 
 

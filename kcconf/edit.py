@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from . import dialect, schema, validate
 from .checks.names import suggest
 from .diagnostics import Diagnostic
 from .dialect import Document, Kind
+from .loader import InputError
+from .records import record
 
 
 class EditError(Exception):
@@ -28,7 +29,7 @@ class EditError(Exception):
         self.messages = list(messages)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Edit:
     option: str
     action: str
@@ -37,7 +38,19 @@ class Edit:
 
 
 def line_ending(doc: Document) -> bytes:
-    return b"\r\n" if doc.crlf else b"\n"
+    """The ending for a new line: the file's own (a lone CR only where the reader ends
+    lines with it, in a file that has no LF)."""
+    if doc.crlf:
+        return b"\r\n"
+    if doc.reader_lines and b"\r" in doc.data and b"\n" not in doc.data:
+        return b"\r"
+    return b"\n"
+
+
+def parse_for_edit(data: bytes, path: str, flavour: dialect.Flavour) -> Document:
+    """The file split into lines exactly as the component's reader splits them, so that
+    editing line N edits what the service reads as line N."""
+    return dialect.parse(data, path, flavour, reader_lines=True)
 
 
 def encode(text: str) -> bytes:
@@ -92,7 +105,7 @@ def _commented(doc: Document, name: str) -> list[dialect.Entry]:
 
 
 def split_ending(line: bytes) -> tuple[bytes, bytes]:
-    for ending in (b"\r\n", b"\n"):
+    for ending in (b"\r\n", b"\n", b"\r"):
         if line.endswith(ending):
             return line[: -len(ending)], ending
     return line, b""
@@ -141,7 +154,7 @@ def set_one(doc: Document, component: schema.Component, series: str, name: str,
         lines[entry.line - 1] = text + old_ending
         return lines, Edit(name, "uncommented", entry.line)
     position = _group_position(doc, component, series, name)
-    if position == len(lines) and lines and not lines[-1].endswith(b"\n"):
+    if position == len(lines) and lines and not lines[-1].endswith((b"\n", b"\r")):
         lines[-1] = lines[-1] + ending
     lines.insert(position, text + ending)
     return lines, Edit(name, "inserted", position + 1)
@@ -184,11 +197,12 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
     edits: list[Edit] = []
     current = data
     touched: set[str] = set()
+    written: dict[str, tuple[str, Edit]] = {}
     refused: list[str] = []  # every bad option is named, not just the first
     for raw_name, value in (set_values or {}).items():
         try:
             name = canonical(component, series, raw_name)
-            doc = dialect.parse(current, path, flavour)
+            doc = parse_for_edit(current, path, flavour)
             lines, edit = set_one(doc, component, series, name, value)
         except EditError as err:
             refused.extend(err.messages)
@@ -196,21 +210,61 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
         current = b"".join(lines)
         edits.append(edit)
         touched.add(name)
+        written[name] = (value, edit)
     for raw_name in unset or []:
         try:
             name = canonical(component, series, raw_name)
-            doc = dialect.parse(current, path, flavour)
+            doc = parse_for_edit(current, path, flavour)
             lines, done = unset_one(doc, component, series, name)
         except EditError as err:
             refused.extend(err.messages)
             continue
         current = b"".join(lines)
         edits.extend(done)
-    refused.extend(d.message for d in edit_errors(path, current, component, series, touched,
-                                                  environ))
+    try:
+        result = validate.run(path, component.name, series, data=current,
+                              environ=environ if environ is not None else {})
+    except InputError as err:  # the edit made the file unreadable (it looks binary)
+        raise EditError(f"the edited file would not be read as a config: {err}") from None
+    refused.extend(d.message for d in _errors_on(result, component, series, touched))
+    refused.extend(_ineffective(result, written))
     if refused:
         raise EditError(*refused)
     return current, edits
+
+
+def _ineffective(result: validate.Result, written: Mapping[str, tuple[str, Edit]]
+                 ) -> list[str]:
+    """Sets the service would not see: reading stops at a failing include before the
+    edited line, or a later line (an include, the continuation of an over-long line)
+    sets the option again to something else."""
+    problems = []
+    root = result.loaded.root.path
+    stopped = result.loaded.stopped_at
+    for name, (value, edit) in written.items():
+        setting = result.effective.settings.get(name)
+        winner = setting.assignment if setting is not None else None
+        ours = winner is not None and winner.file == root and winner.entry.chunk == 0 and \
+            winner.value == value
+        if ours or (winner is not None and winner.value == value):
+            continue
+        secret = bool(setting and setting.option and setting.option.secret)
+        if winner is None and stopped is not None:
+            where = f"{stopped[0]}:{stopped[1]}"
+            problems.append(f"{name}: written on line {edit.line}, but the service stops"
+                            f" reading at the failing include on {where} and never reads"
+                            " it")
+        elif winner is not None:
+            where = f"{winner.file}:{winner.entry.line}"
+            if winner.entry.chunk:
+                where += " (the continuation of a line over 4095 bytes)"
+            shown = "another value" if secret else repr(winner.value)
+            problems.append(f"{name}: written on line {edit.line}, but {where} sets it"
+                            f" again later, so the service reads {shown}")
+        else:
+            problems.append(f"{name}: written on line {edit.line}, but the service does not"
+                            " read that line")
+    return problems
 
 
 def edit_errors(path: str, data: bytes, component: schema.Component, series: str,
@@ -218,6 +272,11 @@ def edit_errors(path: str, data: bytes, component: schema.Component, series: str
     """Errors the validator finds on the options just written."""
     result = validate.run(path, component.name, series, data=data,
                           environ=environ if environ is not None else {})
+    return _errors_on(result, component, series, names)
+
+
+def _errors_on(result: validate.Result, component: schema.Component, series: str,
+               names: set[str]) -> list[Diagnostic]:
     root = result.loaded.root.path
     found = []
     for d in result.diagnostics:

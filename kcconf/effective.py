@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
 
 from . import values
 from .diagnostics import Diagnostic
 from .loader import Assignment, Loaded
+from .records import field, record
 from .schema import Component, Option, kopano, series_key
 
 CXX_VALUE_LIMIT = 1023
@@ -25,7 +25,7 @@ CXX_NAME_LIMIT = 255
 """ECConfigImpl's setting key is a 256-byte buffer."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Setting:
     name: str
     value: str | None
@@ -46,17 +46,19 @@ class Settings(MutableMapping[str, Setting]):
     A component has a few hundred options and a file sets a dozen; a Setting is made
     only when looked up, so checking a file does not cost one object per option."""
 
-    __slots__ = ("_defaults", "_made")
+    __slots__ = ("_defaults", "_humansize", "_made")
 
-    def __init__(self, defaults: dict[str, Option]) -> None:
+    def __init__(self, defaults: dict[str, Option], humansize: bool | None = None) -> None:
         self._defaults = defaults
         self._made: dict[str, Setting] = {}
+        self._humansize = humansize
 
     def __getitem__(self, name: str) -> Setting:
         setting = self._made.get(name)
         if setting is None:
             option = self._defaults[name]  # KeyError for names the service does not know
-            setting = self._made[name] = Setting(name, option.default, option=option)
+            setting = self._made[name] = Setting(name, stored_default(option, self._humansize),
+                                                 option=option)
         return setting
 
     def __setitem__(self, name: str, setting: Setting) -> None:
@@ -89,6 +91,27 @@ class Settings(MutableMapping[str, Setting]):
         return iter(list(self._made.values()))
 
 
+def stored_default(option: Option, humansize: bool | None) -> str | None:
+    """The default as the service stores it: ECConfigImpl converts a SIZE default like
+    any value ('1M' is stored, and dumped, as 1048576). ``humansize`` None: a Python
+    service, which keeps its defaults as written."""
+    default = option.default
+    if humansize is None or not option.size or default is None:
+        return default
+    return _converted_size(default, humansize)
+
+
+@functools.lru_cache(maxsize=1024)
+def _converted_size(text: str, humansize: bool) -> str:
+    reading = values.cxx_size(text, humansize)
+    return str(reading.value) if reading.accepted else text
+
+
+def default_value(component: Component, series: str, option: Option) -> str | None:
+    """``stored_default`` for a component at a release series."""
+    return stored_default(option, None if component.python else reader_semantics(series)[1])
+
+
 @functools.lru_cache(maxsize=256)
 def _stored_options(component: Component, series: str) -> dict[str, Option]:
     """The options a value can be stored under: present, and not an old name."""
@@ -102,7 +125,7 @@ def _propmap_options(component: Component) -> frozenset[str]:
     return frozenset(name for name, spec in component.specs.items() if spec.get("x-kc-propmap"))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Effective:
     component: Component
     series: str
@@ -115,6 +138,9 @@ class Effective:
     """!propmap lines Kopano refuses: the setting is not (or no longer) in the map."""
     propmap_added: set[str] = field(default_factory=set)
     """Names a !propmap file added (Kopano accepts them from then on)."""
+    rejected: dict[str, Assignment] = field(default_factory=dict)
+    """Python services: the last value of each setting their parser refused; the
+    setting keeps what it had (its default)."""
     _left_names: set[str] = field(default_factory=set)
 
     def in_propmap(self, name: str) -> bool:
@@ -166,9 +192,10 @@ def cxx_name(name: str) -> str:
 def build(loaded: Loaded, component: Component, series: str,
           environ: Mapping[str, str] | None = None) -> Effective:
     options = component.at(series)
-    result = Effective(component, series, Settings(_stored_options(component, series)))
-    env = environ if environ is not None else {}
     _, humansize = reader_semantics(series)
+    result = Effective(component, series, Settings(_stored_options(component, series),
+                                                   None if component.python else humansize))
+    env = environ if environ is not None else {}
     for assignment in loaded.assignments:
         if component.python:
             _apply_python(result, options, assignment)
@@ -256,7 +283,33 @@ def _apply_python(result: Effective, options: Mapping[str, Option],
     value: str | None = assignment.value
     if option.py_type == "ignore":
         value = None
+    elif python_rejects(option, assignment.value):
+        # kopano.Config records an error and leaves the setting as it was.
+        setting.assignments.append(assignment)
+        result.rejected[assignment.name] = assignment
+        return
+    result.rejected.pop(assignment.name, None)
     _store(setting, assignment, value, "file")
+
+
+def python_rejects(option: Option, text: str) -> bool:
+    """Whether kopano.Config's parser refuses the text for this option's type (not
+    counting path checks, which depend on the machine)."""
+    kind = option.py_type
+    items = text.split() if option.py_multiple else [text]
+    if kind == "boolean":
+        return values.python_bool(text) is None
+    if kind == "integer":
+        numbers = [values.python_int(item, option.py_base) for item in items]
+        if any(n is None for n in numbers):
+            return True
+        return option.py_options is not None and \
+            any(str(n) not in option.py_options for n in numbers)
+    if kind == "size":
+        return values.python_size(text) is None
+    if option.py_options is not None:
+        return any(item not in option.py_options for item in items)
+    return False
 
 
 def _store(setting: Setting, assignment: Assignment, value: str | None, source: str) -> None:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import dialect, schema
-from .atomic import write_atomic
-from .edit import Edit, EditError, apply, split_ending
+from .atomic import Write, write_all
+from .edit import Edit, EditError, apply, parse_for_edit, split_ending
 from .loader import InputError, read_bytes
+from .records import field, record
 from .validate import flavour_of
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FilePlan:
     path: str
     component: schema.Component
@@ -105,14 +105,19 @@ def _culprit(message: str, variables: Mapping[str, tuple[str, str]]) -> str:
     return ""
 
 
+_ACTIVE = (dialect.Kind.OPTION, dialect.Kind.DIRECTIVE)
+"""Lines the reader acts on, which KCCOMMENT_ may turn into comments."""
+
+
 def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             variable: str) -> bytes:
-    doc = dialect.parse(data, component.file, flavour_of(component))
+    doc = parse_for_edit(data, component.file, flavour_of(component))
     wanted = line.strip()
     lines = list(doc.lines)
     for entry in doc.entries:
         text = entry.text.strip()
-        if comment and entry.kind is dialect.Kind.OPTION and text == wanted:
+        # Directive lines too: kopano-docker swaps '!include' lines to change LDAP type.
+        if comment and entry.kind in _ACTIVE and text == wanted:
             lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
             return b"".join(lines)
         if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:
@@ -123,7 +128,8 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
 
 
-def write(plans: list[FilePlan], backup: bool = False) -> None:
-    for file_plan in plans:
-        if file_plan.new != file_plan.old:
-            write_atomic(file_plan.path, file_plan.new, backup=backup)
+def write(plans: list[FilePlan], backup: bool = False, follow_symlinks: bool = False) -> None:
+    """Every changed file or none (see atomic.write_all); each must still hold what was
+    planned from."""
+    write_all([Write(p.path, p.new, p.old) for p in plans if p.new != p.old], backup,
+              follow_symlinks)

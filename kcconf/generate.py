@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import schema
+from .atomic import write_atomic
 from .render import audit, codes, defaults
 
 
@@ -30,7 +31,11 @@ def generated_files() -> Iterator[tuple[str, str]]:
 
 
 def _current(path: Path) -> str | None:
+    """The file's text; None when missing, unreadable or not a regular file (a fifo would
+    block the read; writing it is then refused)."""
     try:
+        if not path.is_file():
+            return None
         return path.read_text(encoding="utf-8")
     except OSError:
         return None
@@ -48,6 +53,6 @@ def write_all(root: Path) -> list[str]:
         if _current(path) == content:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        write_atomic(str(path), content.encode("utf-8"))
         written.append(relative)
     return written

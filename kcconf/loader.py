@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 
-from . import dialect
+from . import dialect, packagefiles
 from .diagnostics import Diagnostic, make
 from .dialect import Document, Entry, Flavour, Kind
+from .records import field, record
 from .suppress import may_suppress
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
 
 BINARY_SAMPLE = 8192
+BINARY_MIN_ODD = 16
+"""A file is refused as binary only with at least this many odd bytes: in a small text
+file one NUL is a large share, yet Kopano reads the file (the NUL ends its line)."""
 
 
 class InputError(Exception):
@@ -32,7 +35,37 @@ class InputError(Exception):
         """missing, not-file, unreadable, too-large or binary."""
 
 
-@dataclass(slots=True)
+@record(frozen=True, slots=True)
+class Includes:
+    """Where absolute ``!include``/``!propmap`` targets are, and what a missing one means.
+
+    On the server (``kcconf validate``) a missing file is missing: Kopano stops reading.
+    In a config repository (``kcconf lint``) an absolute target usually lives on the
+    server, not in the repository: ``elsewhere`` makes such a target a note, and the
+    rest of the file is read on. ``root`` maps absolute targets into a directory, like
+    a sysroot. Files Kopano's packages install are read from kcconf's facts of release
+    ``series`` when they are not found."""
+
+    series: str | None = None
+    root: str | None = None
+    elsewhere: bool = False
+    repository: str | None = None
+    """Absolute targets below this directory are the repository's own: missing there
+    is missing."""
+
+    def lives_elsewhere(self, argument: str) -> bool:
+        if not self.elsewhere or self.root:
+            return False
+        if self.repository is None:
+            return True
+        top = self.repository.rstrip("/") + "/"
+        return not os.path.abspath(argument).startswith(top)
+
+
+ON_HOST = Includes()
+
+
+@record(slots=True)
 class Assignment:
     name: str
     value: str
@@ -41,7 +74,7 @@ class Assignment:
     propmap: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Loaded:
     root: Document
     documents: list[Document] = field(default_factory=list)
@@ -49,6 +82,18 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stopped_at: tuple[str, int] | None = None
     """(file, line) of the failed include after which nothing more was read."""
+    elsewhere: list[tuple[str, int, str]] = field(default_factory=list)
+    """(file, line, target) of absolute includes that live on another machine: what
+    they set is unknown, so options left unset here may well be set there."""
+    bundled: list[str] = field(default_factory=list)
+    """Package files read from kcconf's facts because they are not on this machine."""
+    _bundled_at: tuple[str, int, str] | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """Some settings come from files kcconf could not read: an unset option is not
+        known to be unset."""
+        return bool(self.elsewhere)
 
 
 def read_bytes(path: str) -> bytes:
@@ -120,7 +165,10 @@ def check_text(path: str, data: bytes) -> None:
         invalid = 0
     except UnicodeDecodeError:
         invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
-    if sample.count(b"\0") * 100 > len(sample) or (control + invalid) * 10 > len(sample):
+    nul = sample.count(b"\0")
+    odd = control + invalid
+    if (nul >= BINARY_MIN_ODD and nul * 100 > len(sample)) or \
+            (odd >= BINARY_MIN_ODD and odd * 10 > len(sample)):
         raise InputError(f"{path}: looks like a binary file, not a Kopano config", "binary")
 
 
@@ -128,10 +176,12 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 
 
 def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",),
-         data: bytes | None = None, propmap: bool = False) -> Loaded:
+         data: bytes | None = None, propmap: bool = False,
+         includes: Includes = ON_HOST) -> Loaded:
     """Parse ``path`` (or ``data`` given for it) and follow its directives.
 
     ``propmap``: the file is a property map (read as by ``!propmap``: new names allowed).
+    ``includes``: where absolute directive targets are looked for.
     """
     if data is None:
         data = read_bytes(path)
@@ -153,7 +203,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
                 loaded.assignments.append(
                     Assignment(entry.name, entry.value, entry, doc.path, propmap))
             elif entry.kind is Kind.DIRECTIVE and flavour is Flavour.CXX:
-                outcome = _directive(loaded, doc, entry, directives, seen)
+                outcome = _directive(loaded, doc, entry, directives, seen, includes)
                 if outcome == "stop":
                     loaded.stopped_at = (doc.path, entry.line)
                     stack.clear()
@@ -163,7 +213,20 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
                     child, child_is_propmap = outcome
                     stack.append((child, 0, child_is_propmap or propmap))
                     break
+    if loaded._bundled_at is not None:
+        loaded.diagnostics.append(_bundled_note(loaded, includes.series or ""))
     return loaded
+
+
+def _bundled_note(loaded: Loaded, series: str) -> Diagnostic:
+    file, line, where = loaded._bundled_at or ("", 0, "")
+    first, rest = loaded.bundled[0], loaded.bundled[1:]
+    also = f" (and {', '.join(rest)}, which it names)" if rest else ""
+    return make("KC119", file, line, 1,
+                f"{where}: {first} is not on this machine, so kcconf reads the settings"
+                f" Kopano {series} packages install there{also}",
+                "Check on the server, or map the installed files with --include-root DIR,"
+                " to read the real files.")
 
 
 def _parse(data: bytes, path: str, flavour: Flavour) -> Document:
@@ -179,7 +242,7 @@ def _real(path: str) -> str:
 
 
 def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, ...],
-               seen: set[str]) -> str | tuple[Document, bool] | None:
+               seen: set[str], includes: Includes) -> str | tuple[Document, bool] | None:
     name = entry.directive or ""
     diag = loaded.diagnostics
     if entry.note == "no-argument-at-eof" and name in ("include", "propmap"):
@@ -204,15 +267,15 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                          "Only the LDAP plugin's file accepts !propmap."))
         return None
     argument = entry.argument or ""
-    if name == "include":
-        if argument.startswith("/"):
-            target = argument
-        else:
-            base = os.path.dirname(_real(doc.path)) if doc.path not in ("-", "<stdin>") else "."
-            target = os.path.join(base or ".", argument)
+    absolute = argument.startswith("/")
+    if name == "include" and not absolute:
+        base = os.path.dirname(_real(doc.path)) if doc.path not in ("-", "<stdin>") else "."
+        target = os.path.join(base or ".", argument)
     else:
-        # Kopano resolves !propmap against the service's working directory.
+        # Absolute, or !propmap: Kopano resolves that against the working directory.
         target = argument
+    if absolute and includes.root:
+        target = os.path.join(includes.root, argument.lstrip("/"))
     where = f"'!{name} {argument}'"
     stop_note = "; Kopano stops reading the configuration here"
     if not argument:
@@ -220,10 +283,30 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                          f"{where} names no file{stop_note}", "Name the file to include."))
         return "stop"
     if not os.path.exists(target):
+        if absolute and argument in seen:
+            diag.append(make("KC112", doc.path, entry.line, 1,
+                             f"{where}: {argument} was read already in this load; Kopano"
+                             " skips it (an include cycle or a repeated include)",
+                             "Remove the repeated include."))
+            return None
+        if absolute:
+            facts = _package_file(loaded, doc, entry, argument, where, seen, includes)
+            if facts is not None:
+                return facts, name == "propmap"
+            if includes.lives_elsewhere(argument):
+                loaded.elsewhere.append((doc.path, entry.line, argument))
+                diag.append(make("KC120", doc.path, entry.line, 1,
+                                 f"{where}: the file is not in this repository, so it cannot"
+                                 " be checked here; the rest is checked, and options it may"
+                                 " set are not reported as missing",
+                                 "Give --include-root DIR if the repository holds the"
+                                 " server's files under DIR."))
+                return None
+        shown = f"{target} (under the include root)" if absolute and includes.root else target
+        hint = (f"Put the file at {target}, fix its name, or remove the directive."
+                if absolute and includes.root else _missing_hint(name, absolute))
         diag.append(make("KC110", doc.path, entry.line, 1,
-                         f"{where}: {target} does not exist{stop_note}",
-                         "Create the file, fix its name (it is relative to the including"
-                         " file's directory), or remove the directive."))
+                         f"{where}: {shown} does not exist{stop_note}", hint))
         return "stop"
     real = os.path.realpath(target)
     if real in seen:
@@ -244,3 +327,32 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
     child = _parse(data, target, doc.flavour)
     loaded.documents.append(child)
     return child, name == "propmap"
+
+
+def _missing_hint(directive: str, absolute: bool) -> str:
+    if absolute:
+        return ("Create the file, fix its name, or remove the directive (checking a copy"
+                " away from the server: kcconf lint, or --include-root DIR).")
+    if directive == "propmap":
+        return ("Create the file, fix its name (it is relative to the service's working"
+                " directory), or remove the directive.")
+    return ("Create the file, fix its name (it is relative to the including file's"
+            " directory), or remove the directive.")
+
+
+def _package_file(loaded: Loaded, doc: Document, entry: Entry, argument: str, where: str,
+                  seen: set[str], includes: Includes) -> Document | None:
+    """The facts of a file Kopano's packages install at ``argument``, read in its place."""
+    if includes.series is None:
+        return None
+    data = packagefiles.text(argument, includes.series)
+    if data is None:
+        return None
+    seen.add(argument)
+    if loaded._bundled_at is None:
+        loaded._bundled_at = (doc.path, entry.line, where)
+    loaded.bundled.append(argument)
+    child = _parse(data, argument, doc.flavour)
+    child.bundled = True
+    loaded.documents.append(child)
+    return child

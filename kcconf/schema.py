@@ -11,9 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+
+from .records import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 FACT_DEFAULTS: dict[str, Any] = {
     "present": False, "default": None, "reloadable": False, "nonempty": False,
@@ -38,19 +42,28 @@ class ReleaseError(ValueError):
 
 def schema_dir() -> Path:
     """Installed wheels carry the schemas inside the package; a checkout has them at the top."""
+    from pathlib import Path
+
+    return Path(schema_root())
+
+
+@functools.cache
+def schema_root() -> str:
+    """schema_dir() as text: pathlib is left out of the start-up path."""
     override = os.environ.get("KCCONF_SCHEMA_DIR")
     if override:
-        return Path(override)
-    here = Path(__file__).resolve().parent
-    bundled = here / "_schemas"
-    if (bundled / "kopano.json").is_file():
+        return override
+    here = os.path.dirname(os.path.realpath(__file__))
+    bundled = os.path.join(here, "_schemas")
+    if os.path.isfile(os.path.join(bundled, "kopano.json")):
         return bundled
-    return here.parent / "schemas"
+    return os.path.join(os.path.dirname(here), "schemas")
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
     except FileNotFoundError:
         raise SchemaError(f"{path}: schema file not found"
                           " (is kcconf installed completely?)") from None
@@ -61,7 +74,7 @@ def _read_json(path: Path) -> Any:
 @functools.cache
 def kopano() -> dict[str, Any]:
     """schemas/kopano.json: releases, build profile, components."""
-    return _read_json(schema_dir() / "kopano.json")
+    return _read_json(os.path.join(schema_root(), "kopano.json"))
 
 
 def series_list() -> list[str]:
@@ -110,7 +123,7 @@ UNAUDITED = "unaudited"
 """Flagged reloadable, but no audit entry covers the series yet: kcconf repeats the flag."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Reload:
     """What a running service does with a changed value after SIGHUP, at one series.
 
@@ -149,7 +162,7 @@ def resolve_reload(entries: list[dict[str, Any]] | None, series: str, flagged: b
                   audited=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Option:
     """An option as it is at one release series: facts resolved, meaning attached."""
 
@@ -304,7 +317,7 @@ class Component:
 def load(name: str) -> Component:
     if name not in components():
         raise SchemaError(f"unknown component {name!r}")
-    document = _read_json(schema_dir() / f"{name}.schema.json")
+    document = _read_json(os.path.join(schema_root(), f"{name}.schema.json"))
     return Component(name, document)
 
 

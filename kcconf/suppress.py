@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from .diagnostics import Diagnostic, make
 from .dialect import Document, Kind
+from .records import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
 PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
@@ -24,7 +27,7 @@ MARKER = b"kcconf:"
 """Cheap test before any parsing: most files carry no kcconf comment at all."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Suppression:
     file: str
     line: int

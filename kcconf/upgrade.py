@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from . import dialect, edit, effective, loader, schema
+from . import edit, effective, loader, schema
 from .checks import Context
 from .checks.rules import holds
 from .dialect import Kind
+from .records import field, record
 from .validate import flavour_of
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class UpgradeReport:
     component: schema.Component
     from_series: str
@@ -59,7 +59,7 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
     old_state = effective.build(loaded, component, from_series, environ or {})
     ctx = Context(loaded, component, from_series, old_state, component.at(from_series),
                   environ or {})
-    doc = dialect.parse(data, path, flavour)
+    doc = edit.parse_for_edit(data, path, flavour)
     lines = list(doc.lines)
     ending = edit.line_ending(doc)
     consumed: dict[str, list[str]] = {}
@@ -120,7 +120,7 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
     for conversion in conversions:
         value = _fill(conversion["value"], old_state)
         target = conversion["target"]
-        new_doc = dialect.parse(current, path, flavour)
+        new_doc = edit.parse_for_edit(current, path, flavour)
         existing = [e for e in new_doc.entries if e.kind is Kind.OPTION and e.name == target]
         if conversion.get("append") and existing and existing[-1].value:
             words = existing[-1].value.split()

@@ -8,19 +8,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from . import effective, loader, schema, suppress
 from .checks import Context, all_checks
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Flavour
+from .records import field, record
 
 
 class ComponentError(ValueError):
     """The component of a file cannot be told from its name and was not given."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Result:
     path: str
     component: schema.Component
@@ -64,12 +64,20 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
 
 def run(path: str, component: str | None = None, release: str | None = None, *,
         data: bytes | None = None, environ: Mapping[str, str] | None = None,
-        check_host: bool = False) -> Result:
-    """Validate one file; raises loader.InputError, ComponentError or ReleaseError."""
+        check_host: bool = False, include_root: str | None = None,
+        elsewhere: bool = False, repository: str | None = None) -> Result:
+    """Validate one file; raises loader.InputError, ComponentError or ReleaseError.
+
+    ``include_root`` maps absolute !include/!propmap targets into a directory;
+    ``elsewhere``: missing absolute targets live on another machine (a repository),
+    rather than being missing on this one, unless they lie in ``repository``."""
     comp = pick_component(path, component)
     series = schema.resolve_release(release)
     propmap = os.path.basename(path) in comp.propmap_files
-    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap)
+    includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
+                               repository=repository)
+    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap,
+                         includes=includes)
     return check_loaded(loaded, comp, series, environ, check_host)
 
 

@@ -8,7 +8,7 @@ passed in as flags by the caller, which takes them from ``schemas/kopano.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 C_SPACE = " \t\n\v\f\r"
 """isspace() in the C locale: what strtol/strtoul skip before a number."""
@@ -18,7 +18,7 @@ INT64_MAX = (1 << 63) - 1
 INT64_MIN = -(1 << 63)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Number:
     """A number read from the start of a text, as the C library reads it."""
 
@@ -31,18 +31,34 @@ class Number:
         return self.end > 0
 
 
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def c_lower(text: str) -> str:
+    """C tolower in the C locale: ASCII letters only. ``str.lower`` would change other
+    characters too, some into two (U+0130 becomes 'i' plus a combining dot), some into
+    ASCII (the Kelvin sign becomes 'k'), none of which Kopano's byte-wise reader does."""
+    return text.translate(_ASCII_LOWER)
+
+
+def c_upper(text: str) -> str:
+    """C toupper in the C locale: ASCII letters only."""
+    return text.translate(_ASCII_UPPER)
+
+
+_C_DIGIT = {c: i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
+_C_DIGIT.update({c.upper(): i for c, i in _C_DIGIT.items() if c.isalpha()})
+
+
 def _c_digits(text: str, pos: int, base: int) -> tuple[int, int]:
+    """Digits of ``base`` from ``pos``: ASCII only, as C's strtol reads them."""
     value = 0
     start = pos
+    digits = _C_DIGIT
     while pos < len(text):
-        ch = text[pos].lower()
-        if "0" <= ch <= "9":
-            digit = ord(ch) - 48
-        elif "a" <= ch <= "z":
-            digit = ord(ch) - 87
-        else:
-            break
-        if digit >= base:
+        digit = digits.get(text[pos])
+        if digit is None or digit >= base:
             break
         value = value * base + digit
         pos += 1
@@ -62,7 +78,7 @@ def _sign(text: str) -> tuple[int, bool]:
 def strtol(text: str, base: int = 10) -> Number:
     """C strtol: blanks, sign, then digits in ``base`` (0: 0x hex, 0 octal, else decimal)."""
     pos, negative = _sign(text)
-    if base in (0, 16) and text[pos : pos + 2].lower() == "0x" and \
+    if base in (0, 16) and c_lower(text[pos : pos + 2]) == "0x" and \
             _c_digits(text, pos + 2, 16)[1] > 0:
         pos += 2
         base = 16
@@ -131,7 +147,7 @@ def strtod_prefix(text: str) -> tuple[float, int]:
 
 # --- sizes -----------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SizeReading:
     """What a C++ service stores for a SIZE option."""
 
@@ -172,7 +188,7 @@ def _old_size(text: str) -> SizeReading:
         return SizeReading(True, n.value)
     pos = _skip_blanks(text, n.end)
     suffix = text[pos : pos + 1]
-    shift = _SHIFTS_OLD.get(suffix.lower())
+    shift = _SHIFTS_OLD.get(c_lower(suffix))
     if shift is None:
         return SizeReading(True, n.value, suffix, suffix == "")
     return SizeReading(True, (n.value << shift) % UINT64, suffix)
@@ -186,10 +202,10 @@ def _humansize(text: str) -> SizeReading:
         suffix = text[pos : pos + 1]
         if suffix == "":
             factor = 1
-        elif suffix.upper() in _SHIFTS_HUMANSIZE:
-            factor = 1 << _SHIFTS_HUMANSIZE[suffix.upper()]
-        elif suffix.upper() in "ZY":
-            factor = 1 << (70 if suffix.upper() == "Z" else 80)
+        elif c_upper(suffix) in _SHIFTS_HUMANSIZE:
+            factor = 1 << _SHIFTS_HUMANSIZE[c_upper(suffix)]
+        elif c_upper(suffix) in ("Z", "Y"):
+            factor = 1 << (70 if c_upper(suffix) == "Z" else 80)
         else:
             return SizeReading(True, 0, suffix, False)
         total = value * factor
@@ -198,7 +214,7 @@ def _humansize(text: str) -> SizeReading:
     suffix = text[pos : pos + 1]
     if suffix == "":
         return SizeReading(True, n.value)
-    up = suffix.upper()
+    up = c_upper(suffix)
     if up in _SHIFTS_HUMANSIZE:
         shifted = n.value << _SHIFTS_HUMANSIZE[up]
         return SizeReading(True, shifted if shifted < UINT64 else UINT64 - 1, suffix)
@@ -244,7 +260,7 @@ PYTHON_BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "0": 
 
 def cxx_bool(text: str, case_insensitive: bool) -> bool:
     """parseBool: only 0, false and no are false (any case from 10.0); all else is true."""
-    word = text.lower() if case_insensitive else text
+    word = c_lower(text) if case_insensitive else text
     return word not in CXX_FALSE_WORDS
 
 

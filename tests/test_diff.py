@@ -18,9 +18,12 @@ def other_value(option: Option) -> str:
     kind = option.py_type if option.py_type else option.type
     if kind == "boolean" or default.lower() in ("yes", "no", "true", "false"):
         return "no" if default.lower() in ("yes", "true", "1", "") else "yes"
+    if option.py_options and kind == "integer":
+        return next(c for c in option.py_options if c != default)  # others are refused
     if option.size or kind in ("integer", "duration", "loglevel", "size"):
         number = int(default) if default.isdigit() else 0
-        return str(number + 1)
+        # the Python services' sizes need a unit: '1' alone is refused, the setting unchanged
+        return str(number + 1) + ("b" if option.py_type == "size" else "")
     if option.spec.get("enum"):
         choices = [c for c in option.spec["enum"] if c.lower() != default.lower()]
         return choices[0] if choices else default + "x"

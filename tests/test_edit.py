@@ -76,7 +76,10 @@ def test_set_touches_only_the_intended_line(path, name, series, tmp_path):
     before = {(d.code, d.message) for d in validate.run(str(copy), name, series,
                                                         data=data, environ={}).diagnostics}
     after = validate.run(str(copy), name, series, environ={}).diagnostics
-    assert [d for d in after if (d.code, d.message) not in before and d.severity == "error"] == []
+    # A cross-option rule may rightly fire on the new value (ldap_bind_user set without a
+    # password); the edit must not make anything else fail.
+    assert [d for d in after if (d.code, d.message) not in before and d.severity == "error"
+            and d.code != "KC401"] == []
 
 
 def test_set_replaces_in_place_and_keeps_crlf(write):
@@ -190,12 +193,11 @@ def test_symlink_out_of_directory_is_refused(tmp_path):
     assert target.read_bytes() == b"log_level = 4\n" and link.is_symlink()
 
 
-@pytest.mark.parametrize("step", ["mkstemp", "write", "fsync", "chmod", "replace"])
+@pytest.mark.parametrize("step", ["open", "write", "fsync", "chmod", "replace"])
 def test_failure_at_any_step_leaves_the_original(tmp_path, monkeypatch, step):
     path = tmp_path / "server.cfg"
     path.write_bytes(b"log_level = 3\n")
-    real = {"mkstemp": atomic.tempfile.mkstemp, "fsync": os.fsync, "chmod": os.chmod,
-            "replace": os.replace}
+    real = {"open": os.open, "fsync": os.fsync, "chmod": os.chmod, "replace": os.replace}
 
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -218,8 +220,6 @@ def test_failure_at_any_step_leaves_the_original(tmp_path, monkeypatch, step):
                 raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(atomic.os, "fdopen", Broken)
-    elif step == "mkstemp":
-        monkeypatch.setattr(atomic.tempfile, "mkstemp", boom)
     else:
         monkeypatch.setattr(atomic.os, step, boom)
     with pytest.raises(WriteError, match="No space left"):
@@ -329,6 +329,9 @@ def test_upgrade_of_shipped_configs_validates_and_touches_only_its_options(path,
         assert body.startswith("kcconf upgrade:") or body.split("=")[0].strip() in touched, line
     after = validate.run(str(path), name, newest, data=report.new, environ={}).diagnostics
     before = validate.run(str(path), name, series, data=data, environ={}).diagnostics
+    # 8.x ships ldap_uri empty (ldap_host is the fallback); from 9.0 the admin must set
+    # it: a true finding about the file, which upgrade cannot know the answer to.
+    after = [d for d in after if "[ldap-uri-empty]" not in d.message]
     new_errors = {d.code for d in after if d.severity == "error"} - \
         {d.code for d in before if d.severity == "error"}
     assert new_errors == set(), [d.message for d in after if d.severity == "error"]

@@ -19,7 +19,8 @@ from kcconf import suppress
 from kcconf.diagnostics import Diagnostic
 from kcconf.dialect import parse
 from kcconf.formats.github import escape_data, escape_property
-from kcconf.lint import Settings, discover, lint, load_settings, mask_template_lines
+from kcconf.lint import ProjectSettings as Settings
+from kcconf.lint import discover, lint, load_settings, mask_template_lines
 from kcconf.validate import run as validate_run
 
 from .conftest import ROOT, run_kcconf

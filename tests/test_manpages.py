@@ -148,8 +148,10 @@ def test_reloading_lists_the_flagged_options_by_what_a_reload_does(name):
     start = body.find("only to new connections")
     end = min([i for i in (body.find("Accepted by a reload", start),
                            body.find("Not audited yet", start)) if i > 0] or [len(body)])
-    segment = set(re.findall(r"\w+", body[start:end])) if start > 0 else set()
-    new_connections = segment & set(component.specs)
+    segment = body[start:end] if start > 0 else ""
+    # one bullet per audience: "to WHO: name, name." (WHO may hold ; and ,)
+    new_connections = {n for names in re.findall(r"to .*?: ((?:\w+, )*\w+)\.(?: |$)", segment)
+                       for n in names.split(", ")}
     assert applied == {n for n, b in expected.items() if b in ("applied", "unaudited")}
     assert restart == {n for n, b in expected.items() if b == "restart"}
     assert new_connections == {n for n, b in expected.items() if b == "new-connections"}
@@ -179,8 +181,8 @@ def test_plugin_pages_name_kopano_server_for_reloading():
 def test_server_page_describes_security_logging():
     text = rendered(ROOT / "man" / "man5" / "kopano-server.cfg.5")
     body = flat(section(text, "SECURITY LOGGING"))
-    for words in ("user id", "signal", "succeeded, failed or were spoofed", "impersonation",
-                  "allowed or denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
+    for words in ("user id", "signal", "authenticate spoofed", "impersonation",
+                  "access denied", "1 a store, 3 a folder, 5 a message", "audit_log_level",
                   "audit_log_method", "audit_log_file", "authpriv"):
         assert words in body, words
     for name in schema.component_names():

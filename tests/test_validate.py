@@ -308,10 +308,44 @@ def test_company_placeholder_rules(write):
 
 
 def test_audit_file_rule_reads_booleans_as_the_service(write):
+    # Before 8.4 an empty audit_log_file is accepted, and only the rule speaks up.
+    # (8.3's default softdelete_lifetime of 0 brings its own note: a file naming 30 stays quiet.)
     text = "audit_log_enabled = no\naudit_log_method = file\naudit_log_file =\n"
-    assert rule_ids(check(write, text)) == []
-    text = "audit_log_enabled = off\naudit_log_method = file\naudit_log_file =\n"
-    assert rule_ids(check(write, text)) == ["audit-log-file-needed"]
+    text += "softdelete_lifetime = 30\n"
+    assert rule_ids(check(write, text, release="8.3")) == []
+    text = text.replace("= no", "= off")
+    assert rule_ids(check(write, text, release="8.3")) == ["audit-log-file-needed"]
+
+
+def test_empty_audit_log_file_is_reported_once(write):
+    # From 8.4 the option is flagged nonempty: the value check (KC311) says it, and the
+    # rule that said the same a second time no longer applies.
+    text = "audit_log_enabled = yes\naudit_log_method = file\naudit_log_file =\n"
+    found = check(write, text, release="11.0")
+    assert rule_ids(found) == []
+    assert [d.code for d in found if d.line == 3] == ["KC311"]
+    old = [d for d in check(write, text, release="8.3") if d.line == 3]
+    assert [d.code for d in old] == ["KC401"]
+    assert "standard error" in old[0].message
+
+
+@pytest.mark.parametrize("component", ["server", "spooler", "dagent", "gateway", "ical"])
+def test_file_logging_without_a_name_falls_back_to_standard_error(write, component):
+    # CreateLogger (common/ECLogger.cpp) cannot open an empty name and logs to stderr.
+    found = [d for d in check(write, "log_method = file\nlog_file =\n", component=component,
+                              release="11.0") if d.code == "KC401"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert "standard error" in found[0].message and "nowhere" not in found[0].message
+
+
+def test_thread_limit_below_threads_says_what_the_pool_does(write):
+    # ECThreadPool::set_thread_count raises the limit to threads: the pool starts its
+    # workers, and only the watchdog's extra threads are lost.
+    found = [d for d in check(write, "threads = 8\nthread_limit = 4\n") if d.code == "KC401"]
+    assert len(found) == 1 and found[0].line == 2
+    assert "can start no extra threads" in found[0].message
+    assert "never grow to its starting size" not in found[0].message
+    assert rule_ids(check(write, "threads = 8\nthread_limit = 8\n")) == []
 
 
 def test_host_rules_only_with_check_host(write, tmp_path):
@@ -407,3 +441,10 @@ def test_name_added_by_propmap_is_known_afterwards(write):
     assert codes(found, "KC201") == []
     assert placed(found, "KC211") == [("ldap.cfg", 4)]
     assert placed(found, "KC212") == []
+
+
+def test_unused_company_quota_levels_are_not_compared(write):
+    # companyquota_soft and companyquota_hard are flagged unused in every 8.x release (the
+    # server reads only companyquota_warn for companies), so their order means nothing.
+    text = "companyquota_warn = 100\ncompanyquota_soft = 50\ncompanyquota_hard = 10\n"
+    assert rule_ids(check(write, text, release="8.7")) == []

@@ -7,15 +7,15 @@ context and never changes it; ``ALL`` is the order in which they run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..effective import Effective
 from ..loader import Loaded
+from ..records import record
 from ..schema import Component, Option
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Context:
     loaded: Loaded
     component: Component
@@ -35,6 +35,22 @@ class Context:
     def fragment(self) -> bool:
         """A property map checked on its own: whole-configuration checks do not apply."""
         return bool(self.loaded.assignments) and all(a.propmap for a in self.loaded.assignments)
+
+
+    def unread(self, name: str) -> bool:
+        """The option is not set in what kcconf read, and a file it could not read (an
+        include on another machine) may set it: its value is not known."""
+        return self.loaded.incomplete and not self.effective.is_set(name)
+
+    def cut_short(self, name: str) -> tuple[str, int, str] | None:
+        """When reading stopped at a failed include before ``name`` was set: (file, line,
+        reason) to report a finding about it at, after its cause, saying why."""
+        stop = self.loaded.stopped_at
+        if stop is None or self.effective.is_set(name):
+            return None
+        file, line = stop
+        where = f"line {line}" if file == self.loaded.root.path else f"{file}:{line}"
+        return file, line, f"because reading stopped at the include on {where}"
 
 
 Check = Callable[[Context], Iterable[Diagnostic]]

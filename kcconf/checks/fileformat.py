@@ -30,21 +30,14 @@ def _document(ctx: Context, doc: Document) -> Iterator[Diagnostic]:
                        " but names and paths with them rarely mean what was intended",
                        "Save the file as UTF-8.")
     if doc.bom:
-        yield make("KC102", doc.path, 1, 1,
-                   "the file starts with a byte order mark: the reader keeps it as part of"
-                   " the first line, so a first option becomes an unknown name and a first"
-                   " comment is no comment",
-                   "Save the file as UTF-8 without BOM.")
+        yield _bom(doc)
     for entry in doc.entries:
         if entry.note == "nul" and not python:
             yield make("KC103", doc.path, entry.line, 1,
                        "a NUL byte ends this line for the reader: the rest of the line is lost",
                        "Remove the NUL byte.")
         if entry.chunk == 1 and not python:
-            yield make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
-                       f"line longer than {CXX_LINE_BUFFER - 1} bytes: the reader cuts it and"
-                       " reads the rest as a new line",
-                       "Shorten the line; Kopano values keep at most 1023 bytes anyway.")
+            yield _long_line(doc, entry)
         if entry.kind is Kind.OPTION and not python and entry.name and \
                 entry.name.startswith("#"):
             yield make("KC105", doc.path, entry.line, entry.name_col,
@@ -55,7 +48,61 @@ def _document(ctx: Context, doc: Document) -> Iterator[Diagnostic]:
             yield from _ignored(ctx, doc, entry)
 
 
+def _bom(doc: Document) -> Diagnostic:
+    """A BOM changes the reading only when the first line is an option or a directive:
+    a first comment without '=' or a blank first line is ignored either way."""
+    first = next((e for e in doc.entries if e.line == 1 and e.chunk == 0), None)
+    text = first.text.lstrip("\ufeff") if first is not None else ""
+    if first is not None and first.kind is Kind.OPTION:
+        return make("KC102", doc.path, 1, 1,
+                    "the file starts with a byte order mark: the reader keeps it glued to"
+                    f" the first name, so '{_short(first.name or '')}' on line 1 is read as"
+                    " an unknown option", "Save the file as UTF-8 without BOM.",
+                    severity="error")
+    if text.startswith("!"):
+        return make("KC102", doc.path, 1, 1,
+                    "the file starts with a byte order mark: the reader keeps it as part of"
+                    f" the first line, so '{_short(text)}' is no directive and is ignored",
+                    "Save the file as UTF-8 without BOM.", severity="error")
+    return make("KC102", doc.path, 1, 1,
+                "the file starts with a byte order mark: the reader keeps it as part of the"
+                " first line, which changes nothing here (a comment or blank line), but"
+                " would turn a first option into an unknown name",
+                "Save the file as UTF-8 without BOM.", severity="warning")
+
+
+def _long_line(doc: Document, entry) -> Diagnostic:
+    """Over 4095 bytes the rest of the line is read as new lines: that changes the
+    reading when a piece becomes an option or a directive, or when the cut shortens a
+    value below the 1023 bytes Kopano keeps anyway; a long comment otherwise stays
+    without effect."""
+    pieces = [e for e in doc.entries if e.line == entry.line]
+    head = next((e for e in pieces if e.chunk == 0), None)
+    created = [e for e in pieces if e.chunk > 0 and e.kind in (Kind.OPTION, Kind.DIRECTIVE)]
+    rest = [e for e in pieces if e.chunk > 0 and e.kind is not Kind.BLANK]
+    shortened = bool(rest) and head is not None and head.kind is Kind.OPTION and \
+        len(head.raw_value or b"") < 1023
+    limit = CXX_LINE_BUFFER - 1
+    if created or shortened:
+        what = (f"the text after byte {limit} is read as the line"
+                f" '{_short(created[0].text)}'" if created else
+                f"the value is cut at byte {limit} of the line, before the 1023 bytes"
+                " Kopano keeps of a value")
+        return make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
+                    f"line longer than {limit} bytes: {what}",
+                    "Shorten the line; Kopano values keep at most 1023 bytes anyway.",
+                    severity="error")
+    return make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
+                f"line longer than {limit} bytes: the reader reads the rest as a new line,"
+                " which changes nothing here (no '=' in it), but a long line can hide or"
+                " create a setting", "Shorten the line.", severity="warning")
+
+
 def _ignored(ctx: Context, doc: Document, entry) -> Iterator[Diagnostic]:
+    if entry.chunk > 0 and not ctx.python:
+        return  # the rest of an over-long line: reported with the line (KC104)
+    if doc.bom and entry.line == 1 and entry.text.startswith("\ufeff"):
+        return  # the first line, ignored because of its byte order mark (KC102)
     text = entry.text.strip()
     if entry.note == "empty-name":
         yield make("KC107", doc.path, entry.line, 1,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterator
 
@@ -183,6 +182,8 @@ def closest(word: str, by_length: dict[int, tuple[str, ...]],
             if bound >= cutoff:
                 candidates.append((bound, name))
     candidates.sort(reverse=True)
+    import difflib  # only when a name is unknown: it costs start-up time
+
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
     best: tuple[float, str] | None = None

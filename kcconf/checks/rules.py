@@ -11,13 +11,16 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from typing import Any
 
 from .. import schema, values
 from ..diagnostics import Diagnostic, make
 from ..effective import reader_semantics
 from . import Context
 from .values import is_template
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -32,10 +35,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             continue
         failed = [c for c in require if not holds(ctx, c)]
         if failed:
-            yield _diagnostic(ctx, rule, failed)
+            if any(ctx.unread(name) for name in names):
+                continue  # depends on what an include kcconf cannot read may set
+            yield _diagnostic(ctx, rule, failed, names)
 
 
-Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], tuple[str, ...]]
+if TYPE_CHECKING:
+    Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]],
+                       tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=512)
@@ -71,8 +78,8 @@ def _is_host(condition: dict[str, Any]) -> bool:
     return "path" in condition
 
 
-def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
-                ) -> Diagnostic:
+def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]],
+                names: tuple[str, ...]) -> Diagnostic:
     # Point at the line that most likely needs changing: a failed option set in the
     # file, else a triggering option set in the file, else the top of the file.
     place = None
@@ -85,7 +92,12 @@ def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
         file, line, col = place.file, place.entry.line, place.entry.name_col
     else:
         file, line, col = ctx.loaded.root.path, 1, 1
-    return make("KC401", file, line, col, f"{rule['message']} [{rule['id']}]",
+    message = rule["message"]
+    cause = next((c for c in map(ctx.cut_short, names) if c is not None), None)
+    if cause is not None:
+        file, line, col = cause[0], cause[1], 1
+        message = f"{message} ({cause[2]})"
+    return make("KC401", file, line, col, f"{message} [{rule['id']}]",
                 rule.get("hint", ""), severity=rule["severity"], option=failed[0]["option"])
 
 

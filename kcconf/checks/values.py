@@ -63,9 +63,19 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
         setting = settings[name]
         if setting.option is None or setting.value not in ("", None):
             continue
+        if ctx.unread(name):
+            continue  # an include kcconf cannot read here may well set it
         a = setting.assignment
         file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (root, 1, 1)
         origin = "" if a else " (its built-in default is empty)"
+        cause = ctx.cut_short(name)
+        if cause is not None:
+            yield make("KC311", cause[0], cause[1], 1,
+                       f"{setting.name} must not be empty: it keeps its empty built-in default"
+                       f" {cause[2]}, and the service refuses to start",
+                       "Fix the include first; then set the option if it is still empty.",
+                       option=setting.name)
+            continue
         yield make("KC311", file, line, col,
                    f"{setting.name} must not be empty{origin}: the service refuses to start",
                    f"Give {setting.name} a value, or remove the line to keep the default"
@@ -109,6 +119,14 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
                                "Write the value itself.", )
             else:
                 found = ctx.environ.get(text[1:])
+                if found is None and option.size:
+                    # The literal '$NAME' is then read as a size: not a number.
+                    yield diag("KC313", f"{text} is not set in the environment: the service"
+                               " reads the text itself as a size, reports an error and keeps"
+                               f" the previous value ({option.default!r} by default)",
+                               f"Set {text[1:]} for the service, or write the value.",
+                               severity="error")
+                    return
                 if found is None:
                     yield diag("KC313", f"{text} is not set in the environment: the service"
                                " keeps the text itself as the value",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 
 from .. import schema
-from ..atomic import WriteError, write_atomic
+from ..atomic import WriteError, locked, write_atomic
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..edit import EditError, apply, unified_diff
 from ..loader import InputError, read_bytes
@@ -27,24 +28,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         component = pick_component(args.file, args.component)
         series = schema.resolve_release(args.release)
-        data = read_bytes(args.file)
-    except (ComponentError, schema.ReleaseError, InputError) as err:
+    except (ComponentError, schema.ReleaseError) as err:
         raise UsageError(str(err)) from None
     set_values = parse_assignments(args.assignments) if args.command == "set" else None
     unset = args.names if args.command == "unset" else None
     try:
-        new, edits = apply(args.file, data, component, series, set_values, unset)
-    except EditError as err:
-        sys.stderr.write(f"kcconf: {args.file}: {err}; nothing written\n")
-        return EXIT_FINDINGS
-    if args.dry_run:
-        sys.stdout.write(unified_diff(args.file, data, new))
-        return EXIT_OK
-    if new != data:
-        try:
-            write_atomic(args.file, new, backup=args.backup, follow_symlinks=args.follow_symlinks)
-        except WriteError as err:
-            raise UsageError(str(err)) from None
+        # Read, edit and write under one lock: a concurrent kcconf waits its turn.
+        with nullcontext() if args.dry_run else locked([args.file], args.follow_symlinks):
+            data = read_bytes(args.file)
+            try:
+                new, edits = apply(args.file, data, component, series, set_values, unset)
+            except EditError as err:
+                sys.stderr.write(f"kcconf: {args.file}: {err}; nothing written\n")
+                return EXIT_FINDINGS
+            if args.dry_run:
+                sys.stdout.write(unified_diff(args.file, data, new))
+                return EXIT_OK
+            if new != data:
+                write_atomic(args.file, new, backup=args.backup,
+                             follow_symlinks=args.follow_symlinks, original=data)
+    except (WriteError, InputError) as err:
+        raise UsageError(str(err)) from None
     for edit in edits:
         sys.stdout.write(f"{args.file}:{edit.line}: {edit.option}: {edit.action}\n")
     return EXIT_OK

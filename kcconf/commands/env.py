@@ -8,7 +8,7 @@ import os
 import sys
 
 from .. import schema
-from ..atomic import WriteError
+from ..atomic import WriteError, locked
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..edit import unified_diff
 from ..envconfig import EnvError, plan, write
@@ -23,11 +23,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     try:
         plans = plan(os.environ, args.dir, series, args.prefix)
+        if not args.dry_run:
+            # Plan again under the locks of every file it touches, then write them all.
+            with locked([p.path for p in plans], args.follow_symlinks):
+                plans = plan(os.environ, args.dir, series, args.prefix)
+                write(plans, backup=args.backup, follow_symlinks=args.follow_symlinks)
     except EnvError as err:
         for problem in err.problems:
             sys.stderr.write(f"kcconf: {problem}\n")
         sys.stderr.write(f"kcconf: {len(err.problems)} problem(s); no file changed\n")
         return EXIT_FINDINGS
+    except WriteError as err:
+        raise UsageError(str(err)) from None
     if args.format == "json":
         json.dump({"files": [{"file": p.path, "variables": p.variables, "changed": p.new != p.old,
                               "edits": [{"option": e.option, "action": e.action, "line": e.line}
@@ -37,13 +44,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.dry_run:
         for p in plans:
             sys.stdout.write(unified_diff(p.path, p.old, p.new))
-    if not args.dry_run:
-        try:
-            write(plans, backup=args.backup)
-        except WriteError as err:
-            raise UsageError(str(err)) from None
-        if args.format == "text":
-            for p in plans:
-                for e in p.edits:
-                    sys.stdout.write(f"{p.path}:{e.line}: {e.option}: {e.action}\n")
+    if not args.dry_run and args.format == "text":
+        for p in plans:
+            for e in p.edits:
+                sys.stdout.write(f"{p.path}:{e.line}: {e.option}: {e.action}\n")
     return EXIT_OK

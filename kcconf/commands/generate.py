@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..atomic import WriteError
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..generate import drift, write_all
 
@@ -25,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
         for relative in changed:
             sys.stdout.write(f"{relative}: out of date; run 'kcconf generate'\n")
         return EXIT_FINDINGS if changed else EXIT_OK
-    for relative in write_all(root):
-        sys.stdout.write(f"wrote {relative}\n")
+    try:
+        for relative in write_all(root):
+            sys.stdout.write(f"wrote {relative}\n")
+    except WriteError as err:
+        raise UsageError(str(err)) from None
     return EXIT_OK

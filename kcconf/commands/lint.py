@@ -12,7 +12,7 @@ import contextlib
 import sys
 
 from .. import formats, schema
-from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, use_colour
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..diagnostics import SEVERITY_RANK
 from ..lint import SettingsError, lint, load_settings
 
@@ -22,8 +22,11 @@ def run(args: argparse.Namespace) -> int:
         if args.release:
             schema.resolve_release(args.release)
         settings = load_settings(args.config)
+        if args.include_root:
+            settings.include_root = args.include_root
     except (SettingsError, schema.ReleaseError) as err:
         raise UsageError(str(err)) from None
+    check_include_root(settings.include_root)
     if args.jobs < 0:
         raise UsageError(f"--jobs must be 0 (one per CPU) or more, not {args.jobs}")
     threshold = SEVERITY_RANK["warning" if args.strict else args.fail_on]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 
 from .. import schema
-from ..atomic import WriteError, write_atomic
+from ..atomic import WriteError, locked, write_atomic
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..edit import EditError, edit_errors, unified_diff
 from ..loader import InputError, read_bytes
@@ -15,6 +16,14 @@ from ..validate import ComponentError, pick_component
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        with nullcontext() if args.dry_run else locked([args.file], args.follow_symlinks):
+            return _run_locked(args)
+    except WriteError as err:
+        raise UsageError(str(err)) from None
+
+
+def _run_locked(args: argparse.Namespace) -> int:
     try:
         component = pick_component(args.file, args.component)
         from_series = schema.resolve_release(args.from_release)
@@ -37,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     elif report.new != data:
         try:
             write_atomic(args.file, report.new, backup=args.backup,
-                         follow_symlinks=args.follow_symlinks)
+                         follow_symlinks=args.follow_symlinks, original=data)
         except WriteError as err:
             raise UsageError(str(err)) from None
     for old, new, line in report.renamed:

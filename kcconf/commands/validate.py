@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import report
-from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, use_colour
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
         resolve_release(args.release)
     except ReleaseError as err:
         raise UsageError(str(err)) from None
+    check_include_root(args.include_root)
     colour = use_colour(args.color, sys.stdout)
     failing = {"error", "warning"} if args.strict else {"error"}
     trouble = False
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             name, data = read_input(path, args.stdin_filename)
             result = validate_one(name, args.component, args.release, data=data,
-                                  check_host=args.check_host)
+                                  check_host=args.check_host,
+                                  include_root=args.include_root)
         except (InputError, ComponentError) as err:
             sys.stderr.write(f"kcconf: {err}\n")
             trouble = True

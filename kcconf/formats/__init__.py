@@ -8,16 +8,16 @@ grow with the number of files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from .. import report
 from ..lint import FileResult
+from ..records import field, record
 
 NAMES = ("text", "json", "sarif", "github", "junit")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Totals:
     """What the summary line and the closing structures need: counts, not results."""
 

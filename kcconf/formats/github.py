@@ -7,10 +7,12 @@ so a summary line with the full counts closes the output.
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from ..lint import FileResult
 from . import Totals, clean, summary_line
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

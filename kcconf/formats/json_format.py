@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
 
 from .. import __version__
 from ..lint import FileResult
 from . import Totals, clean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class Json:

@@ -10,12 +10,15 @@ cases are spooled to a temporary file (on disk past 1 MiB) rather than kept in m
 from __future__ import annotations
 
 import tempfile
-from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import report
 from ..lint import FileResult
 from . import Totals, clean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _xml_text(text: str) -> str:

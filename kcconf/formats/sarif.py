@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import TextIO
 
 from .. import __version__
 from ..lint import FileResult
 from . import Totals, clean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from .. import report
 from ..lint import FileResult
 from . import Totals, summary_line
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class Text:

@@ -148,6 +148,41 @@ def default_text(option: Option) -> str:
     return literal(option.default)
 
 
+TEMPLATE_LABELS = {"openldap": "OpenLDAP", "active-directory": "Active Directory"}
+"""The templates x-kc-shipped-values may name (meta.schema.json), as a reader knows them."""
+
+
+def _template_value(value: str) -> str:
+    return "an empty value" if value == "" else literal(value)
+
+
+def shipped_text(option: Option) -> str:
+    """What Kopano's own templates set at the option's series, to show beside the default."""
+    spec = option.spec.get("x-kc-shipped-values")
+    if not spec or option.secret:
+        return ""
+    key = schema.series_key(option.series)
+    found: dict[str, str] = {}
+    for variant in TEMPLATE_LABELS:
+        held = [v for s, v in spec.get(variant, {}).items() if schema.series_key(s) <= key]
+        if held and held[-1] is not None:
+            found[variant] = held[-1]
+    if not found:
+        return ""
+    if len(found) == 1:
+        variant, value = next(iter(found.items()))
+        other = next(v for v in TEMPLATE_LABELS if v != variant)
+        return (f"Kopano's {TEMPLATE_LABELS[variant]} template sets {_template_value(value)};"
+                f" the {TEMPLATE_LABELS[other]} one does not set it.")
+    values = list(found.values())
+    if values[0] == values[1]:
+        return ("Kopano's OpenLDAP and Active Directory templates both set"
+                f" {_template_value(values[0])}.")
+    return "Kopano's templates set " + " and ".join(
+        f"{_template_value(value)} ({TEMPLATE_LABELS[variant]})"
+        for variant, value in found.items()) + "."
+
+
 def facts(component: Component, option: Option) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
@@ -177,15 +212,19 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
+    shipped = shipped_text(option)
     if sphinx:
         body.append(".. only:: man\n\n" + indent(type_default))
+        if shipped:
+            body.append(shipped)
         body.append(" ".join(facts(component, option)))
         default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
                 f"   :default: {default}\n\n")
         return head + indent("\n\n".join(body)) + "\n"
-    body.append(" ".join([type_default, *facts(component, option)]))
+    line = [type_default, shipped] if shipped else [type_default]
+    body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
 
 
@@ -351,32 +390,15 @@ def reloading(component: Component, series: str) -> str:
     return "\n".join(out)
 
 
-SECURITY_LOGGING = """\
-With audit_log_enabled set to a true value, kopano-server keeps an audit log besides
-its normal log, for security reviews rather than troubleshooting. It records:
+def group_details(group: dict, series: str) -> list[str]:
+    """The group's longer explanations that hold at ``series``, as the schema writes them.
 
-- the start of the service, with the numeric user id it runs as, and its shutdown;
-- every signal the server receives, with its number (releases before 8.7.10 and
-  9.0.3 only);
-- authentications, whether they succeeded, failed or were spoofed (single sign-on
-  naming another user than requested), each with the user name, the address the
-  connection came from, the authentication method and the client program;
-- impersonation: a user logging in on behalf of another, with both names and whether
-  it was allowed;
-- sharing: every access to an object in another user's store, allowed or denied, and
-  every denied access in one's own store, each with the object's id, its MAPI object
-  type (1 a store, 3 a folder, 5 a message, 7 an attachment), the store owner's name,
-  the acting user's name and the right asked for (read, create, edit, delete, view,
-  and so on); denied attempts to read the server's statistics tables are logged too.
-
-audit_log_method sends the records to syslog with the authpriv facility (the default),
-to the file named by audit_log_file (with file), or nowhere (with off);
-audit_log_timestamp puts the time at the start of each line of a file. audit_log_level
-filters by level like log_level: authentication, impersonation and sharing records
-come at level 1, the start-up record at 4, and access to objects in the user's own
-store at 5; 0 records nothing. A reload applies a new audit_log_level; the other audit
-options need a restart.
-"""
+    They are reStructuredText already (lists, literal blocks), so they go in unchanged.
+    """
+    key = schema.series_key(series)
+    return [d["text"].rstrip() + "\n" for d in group.get("details", [])
+            if schema.series_key(d.get("since", series)) <= key
+            <= schema.series_key(d.get("until", series))]
 
 
 def _written(value: str | None) -> str:
@@ -436,19 +458,13 @@ def render_component(component: Component, series: str, *, sphinx: bool = False)
                " --release X.Y`` shows the page for another release.\n")
     out.append(_section("File format", sphinx))
     out.append(file_format(component))
-    # The server page explains its audit log. When the schema has a group of that title,
-    # the explanation opens that group's section rather than making a second one.
-    prose = {"security logging": SECURITY_LOGGING} if component.name == "server" else {}
     for group, members in groups_of(component, series):
         out.append(_section(group["title"], sphinx))
         out += [p + "\n" for p in paragraphs(_written(group.get("description")))]
-        if group["title"].lower() in prose:
-            out.append(prose.pop(group["title"].lower()))
+        out += group_details(group, series)
         out += [option_entry(component, o, sphinx) for o in members]
     out.append(_section("Reloading", sphinx))
     out.append(reloading(component, series))
-    for title, body in prose.items():
-        out += [_section(title.capitalize(), sphinx), body]
     out += files_and_environment(component, sphinx)
     if not sphinx:
         out.append(heading("SEE ALSO"))

@@ -1,0 +1,132 @@
+"""Checking one file for lint: place it (component, release), mask template lines,
+validate, then apply the project settings."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+
+from .. import schema
+from ..diagnostics import Diagnostic, make, sort_key
+from ..loader import InputError, read_bytes
+from ..suppress import hints
+from ..suppress import unused as unused_suppressions
+from ..validate import run as validate_run
+from .result import FileResult
+from .settings import ProjectSettings
+from .templates import TEMPLATE_BRANCH_CODES, is_template, mask_template_lines
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+HOST_DEPENDENT = frozenset({"KC313"})
+"""Codes that depend on the machine the service runs on, which a repository check
+cannot know ($VARIABLE values come from the service's environment)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _component_by_name(basename: str) -> str | None:
+    """Cached: a repository repeats the same few file names thousands of times."""
+    return schema.component_for_filename(basename)
+
+
+def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
+              unused: bool = False) -> FileResult:
+    """Place and check one file; never raises for a problem with the file itself."""
+    try:
+        data = read_bytes(path)
+    except InputError as err:
+        return FileResult(path, None, None, [], str(err))
+    found = hints(data)
+    mapped_component, mapped_release = settings.mapping(settings.relative(path)) \
+        if settings.files else (None, None)
+    component = found.get("component") or mapped_component or \
+        _component_by_name(os.path.basename(path))
+    if component is None:
+        note = make("KC602", path, 1, 1,
+                    "cannot tell which Kopano component this file configures: not checked",
+                    "Add '# kcconf: component=NAME' to the file, or map its path in"
+                    " .kcconf.toml.")
+        return FileResult(path, None, None, finish([note], settings))
+    if component not in schema.component_names():
+        return FileResult(path, None, None, [],
+                          f"{path}: unknown component {component!r} in its 'kcconf:' comment;"
+                          f" known: {', '.join(schema.component_names())}")
+    chosen = found.get("release") or mapped_release or release or settings.release
+    try:
+        series = schema.resolve_release(chosen)
+    except schema.ReleaseError as err:
+        return FileResult(path, component, None, [], f"{path}: {err}")
+    return check_bytes(path, data, component, series, settings, unused)
+
+
+def check_bytes(path: str, data: bytes, component: str, series: str,
+                settings: ProjectSettings, unused: bool = False) -> FileResult:
+    """Check a file's bytes as lint does, wherever they come from: a file on disk, or an
+    editor's buffer (the same verdicts in CI and while typing)."""
+    branching = False
+    if is_template(path, data):
+        data, branching = mask_template_lines(data)
+    try:
+        result = validate_run(path, component, series, data=data, environ={},
+                              include_root=settings.include_root, elsewhere=True,
+                              repository=os.path.abspath(settings.root))
+    except InputError as err:
+        return FileResult(path, component, series, [], str(err))
+    dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT
+    diagnostics = [d for d in result.diagnostics if d.code not in dropped]
+    if unused:
+        extra = unused_suppressions(result.suppressions)
+        if extra:
+            diagnostics = sorted(diagnostics + extra, key=sort_key)
+    diagnostics = finish(diagnostics, settings)
+    if diagnostics:
+        end_columns(diagnostics, result.loaded.documents)
+    return FileResult(path, component, series, diagnostics)
+
+
+def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:
+    """Codes the settings disable are dropped; severity overrides applied."""
+    if settings.disable:
+        diagnostics = [d for d in diagnostics if d.code not in settings.disable]
+    if settings.severity:
+        for d in diagnostics:
+            d.severity = settings.severity.get(d.code, d.severity)
+    return diagnostics
+
+
+def end_columns(diagnostics: list[Diagnostic], documents: Iterable[Any]) -> None:
+    """Where each finding ends (exclusive), for SARIF and GitHub: the option's name or
+    value when it starts there, else the rest of the line."""
+    lines: dict[tuple[str, int], Any] = {}
+    wanted = {(d.file, d.line) for d in diagnostics if d.end_col is None}
+    for doc in documents:
+        for entry in doc.entries:
+            key = (doc.path, entry.line)
+            if key in wanted and key not in lines:
+                lines[key] = entry
+    for d in diagnostics:
+        if d.end_col is not None:
+            continue
+        entry = lines.get((d.file, d.line))
+        end = d.col + 1
+        if entry is not None:
+            if entry.name is not None and d.col == entry.value_col and entry.value is not None:
+                end = d.col + len(entry.value)
+            elif entry.name is not None and d.col == entry.name_col:
+                end = d.col + len(entry.name)
+            else:
+                end = len(entry.text.rstrip("\r")) + 1
+        d.end_col = max(end, d.col + 1)
+
+
+def safe_lint_file(path: str, settings: ProjectSettings, release: str | None,
+                   unused: bool) -> FileResult:
+    """An internal error on one file is reported for that file; the others go on."""
+    try:
+        return lint_file(path, settings, release, unused)
+    except Exception as err:  # reported as one line; exit status 2
+        return FileResult(path, None, None, [], f"{path}: internal error: {type(err).__name__}:"
+                                                 f" {err} (please report this)")

@@ -1,0 +1,20 @@
+"""What lint knows about one file once it is done with it."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..records import record
+
+
+@record(slots=True)
+class FileResult:
+    path: str
+    component: str | None
+    release: str | None
+    diagnostics: list[Diagnostic]
+    error: str | None = None
+    """An input error (unreadable file, bad hint...): stderr, exit status 2."""
+
+    @property
+    def placed(self) -> bool:
+        return self.error is None and self.component is not None

@@ -1,0 +1,88 @@
+"""kcconf.records: the dataclass subset kcconf uses, without importing dataclasses."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from kcconf.records import FrozenRecordError, asdict, field, record, replace
+
+
+@record
+class Point:
+    x: int
+    y: int = 0
+    tags: list[str] = field(default_factory=list)
+
+
+@record(frozen=True)
+class Key:
+    name: str
+    series: str = "11.0"
+
+
+@record
+class Derived:
+    text: str
+    length: int = 0
+
+    def __post_init__(self) -> None:
+        self.length = len(self.text)
+
+
+def test_fields_defaults_and_factories() -> None:
+    a, b = Point(1), Point(2, 3)
+    assert (a.x, a.y, b.x, b.y) == (1, 0, 2, 3)
+    a.tags.append("t")
+    assert b.tags == [] and Point(x=1).tags == []  # a fresh list for each record
+    assert Point(1, 2, ["a"]) == Point(1, 2, ["a"]) and Point(1) != Point(2)
+    assert repr(Point(1)) == "Point(x=1, y=0, tags=[])"
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+
+
+def test_slots_leave_no_instance_dict() -> None:
+    assert Point.__slots__ == ("x", "y", "tags")
+    with pytest.raises(AttributeError):
+        Point(1).z = 3  # type: ignore[attr-defined]
+
+
+def test_frozen_records_hash_and_refuse_assignment() -> None:
+    key = Key("log_level")
+    assert {key: 1}[Key("log_level", "11.0")] == 1
+    with pytest.raises(FrozenRecordError):
+        key.name = "other"  # type: ignore[misc]
+    assert replace(key, series="8.7") == Key("log_level", "8.7")
+
+
+def test_post_init_runs() -> None:
+    assert Derived("abc").length == 3
+
+
+def test_pickle_round_trip_for_worker_processes() -> None:
+    for value in (Point(1, 2, ["a"]), Key("x", "9.0")):
+        assert pickle.loads(pickle.dumps(value)) == value
+
+
+def test_asdict_recurses() -> None:
+    assert asdict([Point(1), {"k": Key("a")}]) == [
+        {"x": 1, "y": 0, "tags": []}, {"k": {"name": "a", "series": "11.0"}}]
+
+
+def test_validate_does_not_import_heavy_modules() -> None:
+    """Start-up: what `kcconf validate` of one file imports stays lean (speed itself is
+    measured in benchmarks/, not here)."""
+    code = ("import sys; from kcconf.cli import main; "
+            "sys.argv = ['kcconf', 'validate', '-q', 'etc/kopano/server.cfg']\n"
+            "try:\n    main()\nfinally:\n"
+            "    print(' '.join(sorted(m for m in ('dataclasses', 'inspect', 'typing', 'pathlib',"
+            " 'difflib', 'jsonschema', 'docutils') if m in sys.modules)))")
+    from .conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
