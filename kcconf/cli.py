@@ -242,8 +242,10 @@ COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], Non
      _show_arguments),
     ("diff", "diff", "what changed, and does it need a reload or a restart",
      "Compare effective settings (includes, $VARIABLE values"
-     " and defaults applied) and say whether a reload"
-     " applies the change or a restart is needed. OLD may be"
+     " and defaults applied) and say, from kcconf's reload"
+     " audit of Kopano's code, whether a reload applies"
+     " each change, applies it only to new connections, or"
+     " a restart is needed, and why. OLD may be"
      " the output of 'kopano-NAME --dump-config' ('-' for"
      " stdin). Two directories are compared file by file.",
      _diff_arguments),

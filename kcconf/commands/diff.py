@@ -17,12 +17,13 @@ from . import error, read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
+    "no-effect": "nothing to do: {service} does not read the changed options",
     "next-run": "nothing to reload or restart: {service} reads the file at each run,"
                 " so its next run uses the changes",
     "reload": "a reload applies every change: service {service} reload (or SIGHUP)",
-    "new-connections": "a reload applies the changes, some only to new connections:"
+    "new-connections": "a reload applies the changes, but {names} only to new connections:"
                        " service {service} reload; existing connections keep the old values"
-                       " until they end (restart {service} to apply them everywhere)",
+                       " until they end (a restart applies them everywhere)",
     "restart": "restart needed: service {service} restart",
 }
 
@@ -156,11 +157,10 @@ def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -
         else:
             out.write(f"{label}: {c.option}: unknown option removed{where}\n")
     verdict = result.verdict
-    text = VERDICT_TEXT[verdict].format(service=service)
+    text = VERDICT_TEXT[verdict].format(service=service,
+                                        names=", ".join(result.new_connection_options))
     if verdict == "restart" and result.restart_options:
         text += f" (for {', '.join(result.restart_options)})"
-    elif verdict == "new-connections":
-        text += f" (for {', '.join(result.new_connection_options)})"
     if result.old_series != result.new_series and result.real_changes:
         text += f"; {result.old_series} -> {result.new_series} is an upgrade"
     out.write(f"{label}: {text}\n")

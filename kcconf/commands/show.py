@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                 "file": a.file if a else None,
                 "line": a.entry.line if a else None,
                 "reloadable": bool(option and option.reloadable),
+                "reload_behaviour": option.reload.behaviour
+                if option and option.reloadable and not result.component.python else None,
             }
             refused = result.effective.rejected.get(name)
             if refused is not None:
