@@ -81,6 +81,9 @@ def plant(folder: Path, s: list[str], misspelt: str) -> dict[str, Path]:
     newer.write_text(text.replace("log_level = 3", "log_level = 5")
                      .replace(s[4], s[8]).replace(s[5], s[9]) + f"{misspelt}x = {s[10]}\n")
     (newer.parent / include.name).write_text(include.read_text())
+    # A Python service's file: its own reader (lone CR ends a line there).
+    (folder / "search.cfg").write_text(f"index_path = /x\rsslkey_pass = {s[16]}\n"
+                                       f"{misspelt} = {s[17]}\nlog_level = 9\n")
     return {"old": old, "new": newer, "dir": folder}
 
 
@@ -104,6 +107,9 @@ def commands(files: dict[str, Path], s: list[str]) -> list[tuple[list[str], dict
         (["set", "--dry-run", old, "log_level=4"], {}),
         (["set", "--dry-run", old, f"mysql_password= {s[15]}x"], {}),
         (["unset", "--dry-run", old, "mysql_password"], {}),
+        (["set", "--dry-run", old, f"mysql_pasword={s[15]}"], {}),
+        (["set", "--dry-run", str(files["dir"] / "search.cfg"), "log_level=4"], {}),
+        (["show", "--json", str(files["dir"] / "search.cfg")], {}),
         (["env", "--dir", folder, "--dry-run"], blanks),
         (["env", "--dir", folder, "--dry-run"], uncomment),
         (["env", "--dir", folder, "--dry-run"], comment),
@@ -115,7 +121,7 @@ def commands(files: dict[str, Path], s: list[str]) -> list[tuple[list[str], dict
 
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(secret(), min_size=16, max_size=16, unique=True),
+@given(st.lists(secret(), min_size=18, max_size=18, unique=True),
        st.sampled_from(MISSPELT))
 def test_no_command_shows_any_secret(tmp_path_factory, secrets, misspelt):
     files = plant(tmp_path_factory.mktemp("planted"), secrets, misspelt)
@@ -127,7 +133,7 @@ def test_no_command_shows_any_secret(tmp_path_factory, secrets, misspelt):
 
 def test_masking_still_reports_the_findings(tmp_path):
     """Redaction hides values, not the findings themselves."""
-    s = [f"ZqSecretNumber{n:02d}abc" for n in range(16)]
+    s = [f"ZqSecretNumber{n:02d}abc" for n in range(18)]
     files = plant(tmp_path, s, "mysql_pasword")
     out, _, _ = run(["validate", str(files["old"])])
     assert "unknown option 'mysql_pasword'" in out
