@@ -37,6 +37,9 @@ FRAGMENT = 20
 """A piece of a secret this long, found anywhere in a message, is masked."""
 SHORT = 4
 """Secrets shorter than this are masked only where they stand as a word of their own."""
+TINY = 3
+"""Secrets shorter than this are not searched for in messages (a password ``1`` would
+mask every line number); their own values are still never shown."""
 
 
 @functools.cache
@@ -185,7 +188,7 @@ class Redactor:
         spans: list[tuple[int, int]] = []
         long_secrets = [s for s in self.secrets if len(s) >= FRAGMENT]
         for secret in self.secrets:
-            if len(secret) >= FRAGMENT:
+            if len(secret) >= FRAGMENT or len(secret) < TINY:
                 continue
             start = text.find(secret)
             while start >= 0:
