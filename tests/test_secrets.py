@@ -115,6 +115,10 @@ def commands(files: dict[str, Path], s: list[str]) -> list[tuple[list[str], dict
         (["env", "--dir", folder, "--dry-run"], comment),
         (["upgrade", "--dry-run", "--from", "8.7", old], {}),
         (["validate", "--component", "nonesuch", old], {}),
+        (["upgrade", "--dry-run", "--from", "11.0", "--to", "8.7", old], {}),
+        (["diff", old, folder], {}), (["show", "-c", "nonesuch", old], {}),
+        (["lint", "--config", old, folder], {}), (["set", old, "mysql_password"], {}),
+        (["validate", "-c", "server", str(files["dir"] / "secret.cfg")], {}),
     ]
     return runs
 
