@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import dialect, schema
@@ -250,9 +250,6 @@ class Redactor:
         if match and match.group(4) and self.is_secret(match.group(2)):
             return match.group(1) + match.group(2) + match.group(3) + MASK + match.group(5)
         return self.text(line)
-
-    def mapping(self, data: Mapping[str, str | None]) -> dict[str, str | None]:
-        return {name: self.value(name, value) for name, value in data.items()}
 
 
 _WORD = re.compile(r"[A-Za-z0-9_]+")
