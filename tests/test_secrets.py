@@ -234,6 +234,20 @@ def test_include_of_a_private_key_is_named_not_quoted(tmp_path):
     assert len(lines) == 1 and b"key.pem is not a Kopano config" in lines[0]
 
 
+@pytest.mark.parametrize("content", [
+    bytes(range(256)) * 8,                                  # binary (a DER key, say)
+    b"root:$6$S4ltyH4shOfRoot:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+])
+def test_include_of_other_files_is_named_not_quoted(tmp_path, content):
+    target = tmp_path / "target"
+    target.write_bytes(content)
+    (tmp_path / "server.cfg").write_text(f"!include {target}\n")
+    result = run_kcconf("validate", str(tmp_path / "server.cfg"))
+    findings = [line for line in result.stdout.splitlines() if b"[KC" in line]
+    assert len(findings) == 1 and str(target).encode() in findings[0], result.stdout
+    assert b"S4lty" not in result.stdout and b"daemon" not in result.stdout
+
+
 def test_text_lines_and_name_value_files_are_still_read(tmp_path):
     from kcconf.loader import not_a_config
 
