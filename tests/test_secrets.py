@@ -115,6 +115,8 @@ def commands(files: dict[str, Path], s: list[str]) -> list[tuple[list[str], dict
         (["env", "--dir", folder, "--dry-run"], comment),
         (["upgrade", "--dry-run", "--from", "8.7", old], {}),
         (["validate", "--component", "nonesuch", old], {}),
+        (["validate", "--check-host", old], {}),
+        (["lint", "--report-unused-suppressions", "-f", "github", folder], {}),
         (["upgrade", "--dry-run", "--from", "11.0", "--to", "8.7", old], {}),
         (["diff", old, folder], {}), (["show", "-c", "nonesuch", old], {}),
         (["lint", "--config", old, folder], {}), (["set", old, "mysql_password"], {}),
