@@ -111,7 +111,7 @@ class Change:
     def shown(self, which: str) -> str:
         value = self.old if which == "old" else self.new
         if self.secret:
-            return "(secret)"
+            return redact.MASK
         return "(unset)" if value is None else repr(value)
 
     def to_dict(self) -> dict:

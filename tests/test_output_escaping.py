@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from kcconf import formats
 from kcconf.lint import ProjectSettings, lint_file
 from tests.conftest import run_kcconf
+from tests.test_lint import sarif_schema
 
 HOSTILE = (b"# kcconf: component=server\n"
            b"log_level = 3\x1b[2J\n"
@@ -59,7 +60,12 @@ def test_every_machine_format_parses_whatever_the_bytes(tmp_path):
     for fmt in MACHINE:
         result = run_kcconf("lint", "-f", fmt, str(path.parent))
         assert result.returncode == 1, (fmt, result.stderr)
-        (strict_xml if fmt == "junit" else strict_json)(result.stdout)
+        document = (strict_xml if fmt == "junit" else strict_json)(result.stdout)
+        if fmt == "sarif" and sarif_schema() is not None:
+            import jsonschema
+
+            errors = list(jsonschema.Draft4Validator(sarif_schema()).iter_errors(document))
+            assert errors == [], errors[0].message
     for args in (["validate", "-f", "json"], ["show", "--json"],
                  ["diff", "-f", "json", "--defaults"]):
         result = run_kcconf(*args, str(path), "-c", "server")

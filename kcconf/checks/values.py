@@ -15,6 +15,7 @@ from .. import values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..loader import Assignment
+from ..redact import MASK
 from ..schema import Option
 from . import Context
 
@@ -31,9 +32,10 @@ HEX = re.compile(r"^(?:0[xX])?[0-9A-Fa-f]+$")
 
 
 def shown(option: Option, text: str) -> str:
-    """A value fit for a message: secrets are never shown."""
+    """A value fit for a message: secrets are never shown (and validate passes every
+    message through redact.Redactor besides)."""
     if option.secret:
-        return "***"
+        return MASK
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
