@@ -196,3 +196,28 @@ def test_loader_policy_defaults_to_the_host():
     assert away.lives_elsewhere("/etc/kopano/x.cfg")
     assert not away.lives_elsewhere("/srv/repo/x.cfg")
     assert not loader.Includes(elsewhere=True, root="/srv/root").lives_elsewhere("/etc/x")
+
+
+@pytest.mark.parametrize("series", ["8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "9.0", "9.1",
+                                    "10.0", "10.1", "11.0"])
+@pytest.mark.parametrize("kind", ["openldap", "ad"])
+def test_every_release_with_package_files_reads_clean(series, kind):
+    # 10.1's package file sets ldap_authentication_method, deprecated in 10.1: Kopano's
+    # own line, not the admin's to change, so no warning about it
+    found = validate_run(str(DATA / kind / "ldap.cfg"), release=series, environ={})
+    assert codes(found.diagnostics) == ["KC119"]
+
+
+def test_overriding_a_package_value_is_no_duplicate(write):
+    path = write("ldap.cfg", f"!include {PACKAGE}/ldap.openldap.cfg\n"
+                             "ldap_uri = ldap://directory.example.org/\n"
+                             "ldap_user_unique_attribute = uid\n")
+    result = validate_run(str(path), release="11.0", environ={})
+    assert codes(result.diagnostics) == ["KC119"]
+    assert result.effective.value("ldap_user_unique_attribute") == "uid"
+    # the other way round the package file overrides the admin's line: that stays
+    path = write("ldap.cfg", "ldap_user_unique_attribute = uid\n"
+                             f"!include {PACKAGE}/ldap.openldap.cfg\n"
+                             "ldap_uri = ldap://directory.example.org/\n")
+    found = validate_run(str(path), release="11.0", environ={}).diagnostics
+    assert [(d.code, d.line) for d in found] == [("KC209", 1), ("KC119", 2)]
