@@ -320,8 +320,7 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
                                  f"{where}: the file is not in this repository, so it cannot"
                                  " be checked here; the rest is checked, and options it may"
                                  " set are not reported as missing",
-                                 "Give --include-root DIR if the repository holds the"
-                                 " server's files under DIR."))
+                                 _elsewhere_hint(doc.path, argument)))
                 return None
         shown = f"{target} (under the include root)" if absolute and includes.root else target
         hint = (f"Put the file at {target}, fix its name, or remove the directive."
@@ -358,6 +357,15 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
     child = _parse(data, target, doc.flavour)
     loaded.documents.append(child)
     return child, name == "propmap"
+
+
+def _elsewhere_hint(including: str, argument: str) -> str:
+    beside = os.path.join(os.path.dirname(including), os.path.basename(argument))
+    if including not in ("-", "<stdin>") and os.path.isfile(beside):
+        return (f"{beside} has the same name: if it is the file the server reads, give"
+                " --include-root DIR for the folder that stands for / (DIR/"
+                f"{argument.lstrip('/')}).")
+    return "Give --include-root DIR if the repository holds the server's files under DIR."
 
 
 def _missing_hint(directive: str, absolute: bool) -> str:

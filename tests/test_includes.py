@@ -221,3 +221,15 @@ def test_overriding_a_package_value_is_no_duplicate(write):
                              "ldap_uri = ldap://directory.example.org/\n")
     found = validate_run(str(path), release="11.0", environ={}).diagnostics
     assert [(d.code, d.line) for d in found] == [("KC209", 1), ("KC119", 2)]
+
+
+def test_a_file_of_the_same_name_beside_is_pointed_out(write):
+    path = write("ldap.cfg", "ldap_uri = ldap://directory.example.org/\n"
+                             "!propmap /etc/kopano/ldap.propmap.cfg\n")
+    first = lint_one(path, "8.0")[0]
+    assert (first.code, first.line) == ("KC120", 2)
+    assert "same name" not in first.hint
+    write("ldap.propmap.cfg", "0x67B3101E = kopanoEnabledFeatures\n")
+    note = lint_one(path, "8.0")[0]
+    assert note.code == "KC120" and "ldap.propmap.cfg has the same name" in note.hint
+    assert "--include-root" in note.hint
