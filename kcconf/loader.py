@@ -41,11 +41,12 @@ class Includes:
     """Where absolute ``!include``/``!propmap`` targets are, and what a missing one means.
 
     On the server (``kcconf validate``) a missing file is missing: Kopano stops reading.
-    In a config repository (``kcconf lint``) an absolute target usually lives on the
-    server, not in the repository: ``elsewhere`` makes such a target a note, and the
-    rest of the file is read on. ``root`` maps absolute targets into a directory, like
-    a sysroot. Files Kopano's packages install are read from kcconf's facts of release
-    ``series`` when they are not found."""
+    In a config repository (``kcconf lint``) an absolute target outside the repository
+    lives on the server: ``elsewhere`` makes such a target a note (also when this
+    machine has a file there, which is not the server's), and the rest is read on.
+    ``root`` maps absolute targets into a directory, like a sysroot. Files Kopano's
+    packages install are read from kcconf's facts of release ``series`` when they are
+    not found."""
 
     series: str | None = None
     root: str | None = None
@@ -303,7 +304,9 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         diag.append(make("KC110", doc.path, entry.line, 1,
                          f"{where} names no file{stop_note}", "Name the file to include."))
         return "stop"
-    if not os.path.exists(target):
+    away = absolute and includes.lives_elsewhere(argument) and \
+        not packagefiles.known(argument)
+    if away or not os.path.exists(target):
         if absolute and argument in seen:
             diag.append(make("KC112", doc.path, entry.line, 1,
                              f"{where}: {argument} was read already in this load; Kopano"
@@ -314,7 +317,9 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
             facts = _package_file(loaded, doc, entry, argument, where, seen, includes)
             if facts is not None:
                 return facts, name == "propmap"
-            if includes.lives_elsewhere(argument):
+            if away:
+                # Even when this machine has such a file: it is not the server's, and a
+                # repository's verdict must not depend on where CI runs.
                 loaded.elsewhere.append((doc.path, entry.line, argument))
                 diag.append(make("KC120", doc.path, entry.line, 1,
                                  f"{where}: the file is not in this repository, so it cannot"

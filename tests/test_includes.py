@@ -233,3 +233,16 @@ def test_a_file_of_the_same_name_beside_is_pointed_out(write):
     note = lint_one(path, "8.0")[0]
     assert note.code == "KC120" and "ldap.propmap.cfg has the same name" in note.hint
     assert "--include-root" in note.hint
+
+
+def test_lint_does_not_read_files_of_the_machine_it_runs_on(write, tmp_path):
+    # an absolute target outside the repository that happens to exist where lint runs
+    # is not the server's file: the verdict must not depend on the CI machine
+    other = write("host/ldap.site.cfg", "ldap_bind_passwd = secret\n")
+    path = write("repo/ldap.cfg", SITE.replace("/etc/kopano/ldap.site.cfg", str(other)))
+    found = lint_one(path, "11.0")
+    assert [(d.code, d.line) for d in found] == [("KC120", 3), ("KC201", 4)]
+    # validate runs on the server: it reads the file
+    result = validate_run(str(path), release="11.0", environ={})
+    assert result.effective.value("ldap_bind_passwd") == "secret"
+    assert "KC120" not in codes(result.diagnostics)
