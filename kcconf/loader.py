@@ -330,6 +330,11 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         shown = f"{target} (under the include root)" if absolute and includes.root else target
         hint = (f"Put the file at {target}, fix its name, or remove the directive."
                 if absolute and includes.root else _missing_hint(name, absolute))
+        installed = packagefiles.series_of(argument) if absolute and includes.series else []
+        if installed:
+            hint = (f"Kopano {includes.series} packages do not install this file (those of"
+                    f" {installed[0]} to {installed[-1]} do); check against the release you"
+                    " run with --release, or include a file of your own.")
         diag.append(make("KC110", doc.path, entry.line, 1,
                          f"{where}: {shown} does not exist{stop_note}", hint))
         return "stop"

@@ -72,6 +72,8 @@ def test_before_8_2_there_is_no_package_file():
     # 8.0 and 8.1 installed the generated files as examples only: nothing to stand in.
     result = validate_run(str(DATA / "openldap" / "ldap.cfg"), release="8.1", environ={})
     assert codes(result.diagnostics)[0] == "KC110"
+    assert "packages do not install this file (those of 8.2 to 11.0 do)" in \
+        result.diagnostics[0].hint
     assert packagefiles.text(f"{PACKAGE}/ldap.openldap.cfg", "8.1") is None
     assert packagefiles.text(f"{PACKAGE}/ldap.openldap.cfg", "8.2") is not None
 
