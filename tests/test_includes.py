@@ -261,3 +261,18 @@ def test_show_says_which_settings_come_from_package_facts():
     data = json.loads(run_kcconf("show", "--json", path).stdout)["settings"]
     assert data["ldap_user_type_attribute_value"]["package_facts"] is True
     assert "package_facts" not in data["ldap_uri"]
+
+
+def test_the_repository_is_the_checkout_without_a_settings_file(write, tmp_path):
+    write("checkout/.git/HEAD", "ref: refs/heads/main\n")
+    common = write("checkout/common/ldap.base.cfg", "ldap_bind_passwd = secret\n"
+                   "ldap_user_type_attribute_value = person\n"
+                   "ldap_group_type_attribute_value = group\n")
+    path = write("checkout/hosts/a/ldap.cfg", SITE.replace("/etc/kopano/ldap.site.cfg",
+                                                           str(common)))
+    project = ProjectSettings()  # no settings file: root is the working directory
+    found = lint_file(str(path), project, "11.0").diagnostics
+    assert [(d.code, d.line) for d in found] == [("KC201", 4)]  # the include was read
+    common.unlink()
+    found = lint_file(str(path), project, "11.0").diagnostics
+    assert found[0].code == "KC110"  # missing in the checkout is missing
