@@ -9,7 +9,7 @@ import functools
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, redact, schema, suppress
+from . import effective, loader, packagefiles, redact, schema, suppress
 from .checks import Context, all_checks
 from .diagnostics import Diagnostic, make, sort_in_place
 from .dialect import Flavour
@@ -59,6 +59,7 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     for check in all_checks():
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
+    found = _outside_package_files(found, loaded)
     sort_in_place(found)
     kept, suppressions = suppress.apply(found, loaded.documents)
     redactor = redact.for_documents(component, loaded.documents)
@@ -66,6 +67,17 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
         redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
     return Result(loaded.root.path, component, series, loaded, state, kept, suppressions,
                   redactor)
+
+
+def _outside_package_files(found: list[Diagnostic], loaded: loader.Loaded) -> list[Diagnostic]:
+    """Warnings and notes about lines of the files Kopano's packages install are not the
+    administrator's to act on (a deprecated option Kopano itself sets; a package value
+    that ldap.cfg overrides, as intended): only errors there are reported."""
+    package = {doc.path for doc in loaded.documents[1:]  # not the file being checked
+               if doc.bundled or packagefiles.known(doc.path)}
+    if not package:
+        return found
+    return [d for d in found if d.file not in package or d.severity == "error"]
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,

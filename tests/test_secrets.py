@@ -219,12 +219,12 @@ def test_redactor_masks_pieces_but_keeps_option_names():
 
 
 def test_include_of_a_private_key_is_named_not_quoted(tmp_path):
-    key = tmp_path / "outside" / "key.pem"
-    key.parent.mkdir()
+    # inside the repository: lint reads no absolute target outside it (KC120)
+    repo = tmp_path / "repo"
+    key = repo / "private" / "key.pem"
+    key.parent.mkdir(parents=True)
     key.write_text("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCB\n"
                    "K3yB0dyL1neWithPadding==\n-----END PRIVATE KEY-----\n")
-    repo = tmp_path / "repo"
-    repo.mkdir()
     (repo / "server.cfg").write_text(f"log_level = 3\n!include {key}\n")
     for fmt in FORMATS:
         result = run_kcconf("lint", "-f", fmt, str(repo))

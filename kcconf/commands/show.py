@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 "reload_behaviour": option.reload.behaviour
                 if option and option.reloadable and not result.component.python else None,
             }
+            if a is not None and a.file in result.loaded.bundled:
+                data[name]["package_facts"] = True  # the file is not on this machine
             refused = result.effective.rejected.get(name)
             if refused is not None:
                 data[name]["rejected"] = {"value": result.redactor.value(name, refused.value),
@@ -84,5 +86,7 @@ def run(args: argparse.Namespace) -> int:
         if args.origin and setting.assignment:
             a = setting.assignment
             line += f"    # {a.file}:{a.entry.line}"
+            if a.file in result.loaded.bundled:
+                line += f" (not on this machine: the {result.series} package's settings)"
         sys.stdout.write(escape.human(line) + "\n")
     return EXIT_OK
