@@ -285,6 +285,21 @@ def _real(path: str) -> str:
     return os.path.realpath(path) if path not in ("-", "<stdin>") else path
 
 
+def directive_target(including: str, name: str, argument: str, root: str | None = None) -> str:
+    """The file a ``!include``/``!propmap`` line names, as Kopano finds it: a relative
+    include beside the including file, an absolute one below ``root`` when given."""
+    absolute = argument.startswith("/")
+    if name == "include" and not absolute:
+        base = os.path.dirname(_real(including)) if including not in ("-", "<stdin>") else "."
+        target = os.path.join(base or ".", argument)
+    else:
+        # Absolute, or !propmap: Kopano resolves that against the working directory.
+        target = argument
+    if absolute and root:
+        target = os.path.join(root, argument.lstrip("/"))
+    return target
+
+
 def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, ...],
                seen: set[str], includes: Includes) -> str | tuple[Document, bool] | None:
     name = entry.directive or ""
@@ -312,14 +327,7 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         return None
     argument = entry.argument or ""
     absolute = argument.startswith("/")
-    if name == "include" and not absolute:
-        base = os.path.dirname(_real(doc.path)) if doc.path not in ("-", "<stdin>") else "."
-        target = os.path.join(base or ".", argument)
-    else:
-        # Absolute, or !propmap: Kopano resolves that against the working directory.
-        target = argument
-    if absolute and includes.root:
-        target = os.path.join(includes.root, argument.lstrip("/"))
+    target = directive_target(doc.path, name, argument, includes.root)
     where = f"'!{name} {argument}'"
     stop_note = "; Kopano stops reading the configuration here"
     if not argument:

@@ -12,7 +12,7 @@ The modules: ``settings`` (the project settings), ``discovery`` (finding files),
 ``templates`` (masking template lines), ``check`` (one file), ``pool`` (many files).
 """
 
-from .check import check_bytes, lint_file, safe_lint_file
+from .check import check_bytes, lint_file, place, safe_lint_file
 from .discovery import discover, is_candidate
 from .pool import lint
 from .result import FileResult
@@ -28,4 +28,4 @@ from .templates import is_template, mask_template_lines
 
 __all__ = ["FileResult", "PathPattern", "ProjectSettings", "SettingsError", "check_bytes",
            "discover", "is_candidate", "is_template", "lint", "lint_file", "load_settings",
-           "mask_template_lines", "matches", "parse_settings", "safe_lint_file"]
+           "mask_template_lines", "matches", "parse_settings", "place", "safe_lint_file"]

@@ -39,6 +39,18 @@ def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
         data = read_bytes(path)
     except InputError as err:
         return FileResult(path, None, None, [], str(err))
+    placed = place(path, data, settings, release)
+    if isinstance(placed, FileResult):
+        return placed
+    return check_bytes(path, data, placed[0], placed[1], settings, unused)
+
+
+def place(path: str, data: bytes, settings: ProjectSettings,
+          release: str | None = None) -> tuple[str, str] | FileResult:
+    """(component, release series) of a file as lint takes them: its ``# kcconf:``
+    comment, the settings' mapping, its name; else the result to report (a KC602 note
+    or an input error). Shared with the language server, so an editor places a buffer
+    as lint places the file."""
     found = hints(data)
     mapped_component, mapped_release = settings.mapping(settings.relative(path)) \
         if settings.files else (None, None)
@@ -59,7 +71,7 @@ def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
         series = schema.resolve_release(chosen)
     except schema.ReleaseError as err:
         return FileResult(path, component, None, [], f"{path}: {err}")
-    return check_bytes(path, data, component, series, settings, unused)
+    return component, series
 
 
 def check_bytes(path: str, data: bytes, component: str, series: str,
