@@ -227,6 +227,15 @@ def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _lsp_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stdio", action="store_true",
+                   help="talk over standard input and output (the only way; accepted"
+                        " because editors pass it)")
+    p.add_argument("--debounce", type=int, default=150, metavar="MS",
+                   help="check a changed document once typing pauses this long"
+                        " (default: 150 ms; 0: after every change)")
+
+
 COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], None]]] = [
     # (name, module in kcconf.commands, one-line help, description, arguments)
     ("validate", "validate", "check config files as the service will read them",
@@ -288,6 +297,12 @@ COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], Non
      " note, convert where the replacement is exact, and"
      " list changed defaults and what needs a decision.",
      _upgrade_arguments),
+    ("lsp", "lsp", "language server for editors (stdio)",
+     "Run a language server over standard input and output:"
+     " lint's diagnostics while typing, hover, completion,"
+     " quick fixes, go to definition on !include, symbols"
+     " by group. Needs the 'lsp' extra (pygls).",
+     _lsp_arguments),
     ("explain", "explain", "explain a diagnostic code (like 'ruff rule')",
      "Print the documentation of a diagnostic code.",
      _explain_arguments),
