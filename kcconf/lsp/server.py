@@ -154,8 +154,10 @@ def build(debounce: float = 0.15) -> KcconfServer:
         if found is None:
             return None
         text, (start, end) = found
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                                        value=text),
+        kind = types.MarkupKind.Markdown if _markdown_hover(ls) else types.MarkupKind.PlainText
+        if kind is types.MarkupKind.PlainText:
+            text = text.replace("**", "").replace("`", "")
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=text),
                            range=lsp_range(buffer, start, end))
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
@@ -242,6 +244,13 @@ def build(debounce: float = 0.15) -> KcconfServer:
             edit=types.WorkspaceEdit(changes={uri: text_edits_}), label="kcconf fix"))
 
     return server
+
+
+def _markdown_hover(ls: KcconfServer) -> bool:
+    text = ls.client_capabilities.text_document
+    hover = text.hover if text is not None else None
+    formats = hover.content_format if hover is not None else None
+    return bool(formats) and types.MarkupKind.Markdown in formats
 
 
 def _literal_support(ls: KcconfServer) -> bool:
