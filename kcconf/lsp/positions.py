@@ -10,7 +10,9 @@ byte offsets, so a lone CR or a wide character cannot shift a range.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from collections.abc import Iterable
 
 from ..dialect import decode
 
@@ -27,8 +29,11 @@ class LineIndex:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.lsp_starts = [0] + [m.end() for m in _LSP_LINE_END.finditer(data)]
-        self.lf_starts = [0] + [i + 1 for i in _find_all(data, b"\n")]
+        # bytes.splitlines splits at exactly LSP's line ends (CRLF, CR, LF).
+        self.lsp_starts = _starts(len(line) for line in data.splitlines(keepends=True))
+        if data and not data.endswith((b"\n", b"\r")):
+            self.lsp_starts.pop()  # the last line has no ending: nothing starts after it
+        self.lf_starts = _starts(len(line) + 1 for line in data.split(b"\n")[:-1])
 
     def _lsp_line_end(self, line: int) -> int:
         """End of an LSP line's text, before its line ending."""
@@ -76,10 +81,7 @@ class LineIndex:
         return bisect.bisect_right(self.lf_starts, offset)
 
 
-def _find_all(data: bytes, needle: bytes) -> list[int]:
-    found = []
-    at = data.find(needle)
-    while at != -1:
-        found.append(at)
-        at = data.find(needle, at + 1)
-    return found
+def _starts(lengths: Iterable[int]) -> list[int]:
+    """Line start offsets from line lengths (0 first; a final line ending starts an
+    empty last line)."""
+    return [0, *itertools.accumulate(lengths)]
