@@ -4,6 +4,7 @@ client (pytest-lsp's, on pygls), with the capabilities of more than one editor."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -135,7 +136,8 @@ def test_debounced_change_is_published_once_typing_pauses(config: Path) -> None:
         return client.diagnostics[uri], client.diagnostic_versions.get(uri) \
             if hasattr(client, "diagnostic_versions") else None
 
-    found, _ = session(VSCODE, work, "--debounce", "50")
+    # Both changes are sent at once, far inside the pause: only the last is checked.
+    found, _ = session(VSCODE, work, "--debounce", "500")
     # Only the last text is checked: "n" would be read as TRUE (KC302), "no" is clean.
     assert not any(d.code == "KC302" for d in found)
 
@@ -320,6 +322,74 @@ def test_fix_all_takes_safe_fixes_that_do_not_overlap() -> None:
     third = SimpleNamespace(fixes=(_fix("Comment out", "safe", (0, 0, b"# ")),))
     chosen = lsp_server.safe_fixes([(first, 0, 1), (second, 10, 13), (third, 0, 1)])
     assert chosen == [first.fixes[0]]
+
+
+def _in_process(capabilities_: types.ClientCapabilities, text: str, found, monkeypatch):
+    """The server's own code action handler on a document, with the findings given (the
+    fix engine is not needed to test what the server makes of its fixes)."""
+    server = lsp_server.build(0)
+    init = server.protocol.lsp_initialize(types.InitializeParams(capabilities=capabilities_))
+    with contextlib.suppress(StopIteration):
+        while True:
+            next(init)
+    uri = "file:///nowhere/server.cfg"
+    server.workspace.put_text_document(types.TextDocumentItem(
+        uri=uri, language_id="kopano", version=1, text=text))
+    monkeypatch.setattr(Buffer, "diagnostics", lambda self: found)
+    handler = server.protocol.fm.features[types.TEXT_DOCUMENT_CODE_ACTION]
+    every = types.Range(types.Position(0, 0), types.Position(99, 0))
+    return uri, handler(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=every,
+        context=types.CodeActionContext(diagnostics=[])))
+
+
+def _finding(code: str, *fixes) -> SimpleNamespace:
+    return SimpleNamespace(code=code, message=f"{code} found", hint="", severity="warning",
+                           fixes=fixes)
+
+
+TEXT = "log_level = 010\naudit_log_enabled = off\nlog_level = 3\n"
+LEVEL = TEXT.index("010")
+OFF = TEXT.index("off")
+FINDINGS = [
+    (_finding("KC307", _fix("Write 8 (what the service reads)", "safe", (LEVEL, LEVEL + 3, b"8")),
+              _fix("Write 10 (what the writer meant)", "unsafe",
+                   (LEVEL, LEVEL + 3, b"10"))), LEVEL, LEVEL + 3),
+    (_finding("KC302", _fix("Write no", "unsafe", (OFF, OFF + 3, b"no"))), OFF, OFF + 3),
+    (_finding("KC209", _fix("Comment out the earlier assignment", "safe", (0, 0, b"# "))), 0, 9),
+]
+
+
+def test_code_action_literals_per_fix_and_fix_all_safe(monkeypatch) -> None:
+    uri, actions = _in_process(pytest_lsp.client_capabilities(VSCODE), TEXT, FINDINGS,
+                               monkeypatch)
+    titles = [a.title for a in actions]
+    assert titles == ["KC307: Write 8 (what the service reads)",
+                      "KC307: Write 10 (what the writer meant)", "KC302: Write no",
+                      "KC209: Comment out the earlier assignment", "kcconf: fix all safe"]
+    quick = actions[:4]
+    assert all(a.kind == types.CodeActionKind.QuickFix for a in quick)
+    # Two alternatives: neither is preferred; a single safe fix is.
+    assert [a.is_preferred for a in quick] == [None, None, None, True]
+    ten = quick[1].edit.changes[uri][0]
+    assert (ten.range, ten.new_text) == (
+        types.Range(types.Position(0, 12), types.Position(0, 15)), "10")
+    assert quick[0].diagnostics[0].code == "KC307"
+    fix_all = actions[4]
+    assert fix_all.kind == lsp_server.FIX_ALL_KIND
+    # Safe ones only: 010 -> 8 and the comment mark, never "no" for off.
+    assert sorted((e.range.start.line, e.range.start.character, e.new_text)
+                  for e in fix_all.edit.changes[uri]) == [(0, 0, "# "), (0, 12, "8")]
+
+
+def test_code_actions_as_commands_for_a_client_without_literals(monkeypatch) -> None:
+    uri, actions = _in_process(types.ClientCapabilities(), TEXT, FINDINGS, monkeypatch)
+    assert all(isinstance(a, types.Command) for a in actions)
+    off = next(a for a in actions if a.title == "KC302: Write no")
+    assert off.command == lsp_server.APPLY_COMMAND
+    assert off.arguments == [uri, [{"range": {"start": {"line": 1, "character": 20},
+                                              "end": {"line": 1, "character": 23}},
+                                    "newText": "no"}]]
 
 
 def test_line_index_counts_as_each_side_does() -> None:
