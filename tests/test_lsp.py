@@ -228,6 +228,23 @@ def test_completion_of_values_offers_what_the_service_reads_as_meant(config: Pat
     assert sorted(words[1]) == ["auto", "file", "off", "syslog"]
 
 
+def test_a_file_lint_cannot_check_says_why(tmp_path: Path) -> None:
+    placed = tmp_path / "server.cfg"
+    placed.write_text("# kcconf: component=nonesuch\nlog_level = 3\n")
+    unplaced = tmp_path / "site.cfg"
+    unplaced.write_text("log_level = 3\n")
+
+    async def work(client):
+        first = list(await diagnostics_of(client, opened(client, placed, placed.read_text())))
+        second = await diagnostics_of(client, opened(client, unplaced, unplaced.read_text()))
+        return first, second
+
+    bad_hint, unknown = session(VSCODE, work)
+    assert len(bad_hint) == 1 and "unknown component 'nonesuch'" in bad_hint[0].message
+    assert bad_hint[0].severity == types.DiagnosticSeverity.Error
+    assert [d.code for d in unknown] == ["KC602"]  # as lint: a note, never a guess
+
+
 def test_definition_of_an_include_and_document_symbols(config: Path) -> None:
     async def work(client):
         uri = opened(client, config, SERVER_CFG)

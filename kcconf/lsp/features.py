@@ -27,12 +27,13 @@ CXX_BOOLEAN_WORDS = ("yes", "no", "true", "false")
 true, so "off" reads as true)."""
 
 
-def settings_for(path: str) -> ProjectSettings:
-    """The project settings lint would use for this file (found from its folder)."""
+def settings_for(path: str) -> tuple[ProjectSettings, str | None]:
+    """The project settings lint would use for this file (found from its folder), and
+    the one-line error when they are unusable (the file is then checked without them)."""
     try:
-        return load_settings(start=os.path.dirname(os.path.abspath(path)) or ".")
-    except SettingsError:
-        return ProjectSettings()
+        return load_settings(start=os.path.dirname(os.path.abspath(path)) or "."), None
+    except SettingsError as err:
+        return ProjectSettings(), str(err)
 
 
 class Buffer:
@@ -41,7 +42,7 @@ class Buffer:
     def __init__(self, path: str, data: bytes, settings: ProjectSettings | None = None) -> None:
         self.path = path
         self.data = data
-        self.settings = settings if settings is not None else settings_for(path)
+        self.settings = settings if settings is not None else settings_for(path)[0]
         self.index = LineIndex(data)
         placed = place(path, data, self.settings)
         self.component: schema.Component | None = None
@@ -53,6 +54,9 @@ class Buffer:
             self.component = schema.load(placed[0])
             self.series = placed[1]
         self._document: Document | None = None
+        self.error: str | None = None
+        """The input error of the last check (an unknown component in the file's
+        ``kcconf:`` comment, a release kcconf does not know...)."""
 
     def check(self) -> FileResult:
         """lint's verdict on this buffer (KC602 when it cannot be placed)."""
@@ -89,6 +93,7 @@ class Buffer:
         """This file's findings with their byte spans (those of included files are
         reported on the included file, not here)."""
         result = self.check()
+        self.error = result.error
         found = []
         own = os.path.abspath(self.path)
         for d in result.diagnostics:

@@ -51,7 +51,12 @@ class KcconfServer(LanguageServer):
         folder = os.path.dirname(os.path.abspath(path))
         settings = self._settings.get(folder)
         if settings is None:
-            settings = self._settings[folder] = settings_for(path)
+            settings, error = settings_for(path)
+            self._settings[folder] = settings
+            if error is not None:
+                self.window_show_message(types.ShowMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"kcconf: {error}; checking without the project settings"))
         buffer = Buffer(path, document.source.encode("utf-8", "surrogatepass"), settings)
         self._buffers[uri] = (document.version, buffer)
         return buffer
@@ -66,6 +71,12 @@ class KcconfServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         buffer = self.buffer(uri)
         found = [lsp_diagnostic(buffer, d, start, end) for d, start, end in buffer.diagnostics()]
+        if buffer.error is not None:
+            # What lint prints on stderr (exit 2): the file is not checked at all.
+            found.insert(0, types.Diagnostic(
+                range=lsp_range(buffer, 0, buffer.index.kcconf_offset(1, 2)),
+                message=buffer.error, severity=types.DiagnosticSeverity.Error,
+                source="kcconf"))
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version, diagnostics=found))
 
