@@ -54,6 +54,7 @@ class Buffer:
             self.component = schema.load(placed[0])
             self.series = placed[1]
         self._document: Document | None = None
+        self._found: list[tuple[Diagnostic, int, int]] | None = None
         self.error: str | None = None
         """The input error of the last check (an unknown component in the file's
         ``kcconf:`` comment, a release kcconf does not know...)."""
@@ -91,7 +92,13 @@ class Buffer:
 
     def diagnostics(self) -> list[tuple[Diagnostic, int, int]]:
         """This file's findings with their byte spans (those of included files are
-        reported on the included file, not here)."""
+        reported on the included file, not here); checked once per buffer, since
+        publishing and each code action request want them."""
+        if self._found is None:
+            self._found = self._diagnostics()
+        return self._found
+
+    def _diagnostics(self) -> list[tuple[Diagnostic, int, int]]:
         result = self.check()
         self.error = result.error
         found = []
