@@ -332,12 +332,14 @@ def test_sarif_format(repo):
     assert data["version"] == "2.1.0" and data["$schema"].endswith("sarif-2.1.0.json")
     run, = data["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "kcconf" and driver["version"] and driver["informationUri"]
+    assert driver["name"] == "kcconf" and driver["version"]
+    # No documentation is published yet: no link at all rather than a dead one.
+    assert "informationUri" not in driver and "example.invalid" not in json.dumps(data)
     rules = {r["id"]: r for r in driver["rules"]}
     for rule in rules.values():
         assert rule["name"] and rule["shortDescription"]["text"]
         assert rule["fullDescription"]["text"] and rule["help"]["text"]
-        assert rule["helpUri"].endswith(f"/codes/{rule['id']}.html")
+        assert "helpUri" not in rule
     got, fingerprints = set(), set()
     level_of = {"error": "error", "warning": "warning", "note": "info"}
     for r in run["results"]:
