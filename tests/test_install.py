@@ -212,3 +212,29 @@ def test_no_placeholder_links_anywhere():
                  and b"example.invalid" in (ROOT / name).read_bytes()]
     assert offenders == []
 
+
+def test_generate_check_after_a_non_editable_install(clone, wheelhouse, tmp_path):
+    """The README's first set-up installs a copy; generate --check then uses the checkout
+    the current folder is in, not the installed package's folder."""
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    "--target", str(target), str(wheelhouse.parent / WHEEL)], check=True,
+                   capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    def generate(cwd: Path) -> subprocess.CompletedProcess:
+        # -P: the current folder (a checkout with its own kcconf/) is not put on sys.path
+        code = ("import sys, kcconf, kcconf.cli; print(kcconf.__file__, file=sys.stderr);"
+                " sys.exit(kcconf.cli.main(['generate', '--check']))")
+        return subprocess.run([sys.executable, "-P", "-c", code], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    for folder in (clone, clone / "docs" / "commands"):
+        result = generate(folder)
+        assert result.stderr.startswith(str(target)), result.stderr
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = generate(tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        f"kcconf: {tmp_path}: not inside a kcconf checkout (no schemas/ and pyproject.toml"
+        " here or above); run it in one or give one with --root"]
