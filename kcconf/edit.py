@@ -91,7 +91,7 @@ def _active(doc: Document, names: set[str]) -> list[dialect.Entry]:
 
 
 def _commented(doc: Document, name: str) -> list[dialect.Entry]:
-    pattern = re.compile(r"^\s*#+\s*" + re.escape(name) + r"\s*=")
+    pattern = dialect.commented_assignment(name)
     python = doc.flavour is dialect.Flavour.PYTHON
     found = []
     for e in doc.entries:

@@ -23,21 +23,40 @@ def test_generate_check_command():
     assert result.returncode == 0, result.stdout
 
 
+DIRECTORY_TYPE = ROOT / "tests" / "data" / "ldap-directory-type.cfg"
+"""The facts of Kopano's package file ldap.openldap.cfg that a check needs (its values)."""
+
+
 @pytest.mark.parametrize("name", schema.component_names())
-def test_annotated_defaults_validate_clean_and_read_as_defaults(name):
+def test_annotated_defaults_validate_clean_and_read_as_defaults(name, tmp_path):
     component = schema.load(name)
     path = ROOT / "etc" / "kopano" / component.file
     # Options Kopano requires but ships without a default (the LDAP plugin's object type
-    # values) cannot be valid at their default; the file marks them as required.
+    # values) cannot be valid at their default; the file marks them as required, and
+    # includes the package file that sets them, as Kopano's own ldap.cfg does.
     required = {o.name for o in component.present(schema.newest_series()).values()
                 if o.nonempty and not o.default}
-    found = kcconf.validate_file(str(path), name, environ={})
-    assert [(d.code, d.option) for d in found if d.option not in required] == []
-    assert {d.option for d in found} <= required
+    text = path.read_text()
     for option in required:
-        assert "required" in path.read_text().split(f"#{option} =")[0].rsplit("\n\n", 1)[-1]
+        assert "required" in text.split(f"#{option} =")[0].rsplit("\n\n", 1)[-1]
+    active = [i["path"] for i in component.package_includes if i["active"]]
+    if required:
+        assert active, "a required option without a default needs the package include"
+    copy = tmp_path / component.file
+    copy.write_text(text.replace(f"!include {active[0]}\n", f"!include {DIRECTORY_TYPE}\n")
+                    if active else text)
+    found = kcconf.validate_file(str(copy), name, environ={})
+    assert [(d.code, d.option) for d in found] == []
+    # as shipped, on a host without Kopano's package: at most the include is missing, and
+    # what it would set is then found unset, at the line that shows it commented out
+    found = kcconf.validate_file(str(path), name, environ={})
+    lines = text.splitlines()
+    assert {(d.code, lines[d.line - 1]) for d in found} <= {
+        *(("KC110", f"!include {include}") for include in active),
+        *(("KC311", f"#{option} =") for option in required)}
     doc = dialect.parse(path.read_bytes(), str(path))
     assert [e for e in doc.entries if e.kind is Kind.OPTION] == []
+    assert [e.argument for e in doc.entries if e.kind is Kind.DIRECTIVE] == active
     # every active option of the newest release appears, commented out, with its default
     text = path.read_text()
     newest = schema.newest_series()

@@ -448,3 +448,22 @@ def test_unused_company_quota_levels_are_not_compared(write):
     # server reads only companyquota_warn for companies), so their order means nothing.
     text = "companyquota_warn = 100\ncompanyquota_soft = 50\ncompanyquota_hard = 10\n"
     assert rule_ids(check(write, text, release="8.7")) == []
+
+
+def test_unset_required_option_points_at_its_commented_default(write):
+    """Not 1:1: the line an admin edits is the one that shows the option commented out."""
+    text = ("ldap_uri = ldap://localhost/\n"
+            "# object type values\n"
+            "#ldap_user_type_attribute_value =\n"
+            "ldap_group_type_attribute_value = posixGroup\n")
+    found = [(d.line, d.col, d.code, d.option) for d in check(write, text, "ldap")]
+    assert found == [(3, 2, "KC311", "ldap_user_type_attribute_value")]
+    # without such a line, the start of the file
+    text = "ldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [(1, 1, "KC311")]
+    # in an included file that shows it, there
+    write("extra.cfg", "##  ldap_user_type_attribute_value = posixAccount\n")
+    text = "!include extra.cfg\nldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.file.rsplit("/", 1)[-1], d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [("extra.cfg", 1, 5, "KC311")]
