@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -467,3 +468,47 @@ def test_unset_required_option_points_at_its_commented_default(write):
     text = "!include extra.cfg\nldap_group_type_attribute_value = posixGroup\n"
     found = [(d.file.rsplit("/", 1)[-1], d.line, d.col, d.code) for d in check(write, text, "ldap")]
     assert found == [("extra.cfg", 1, 5, "KC311")]
+
+
+HOST_PATHS = {"user_plugin_config", "ntlm_auth", "server_ssl_key_file", "sslkeys_path",
+              "attachment_path"}
+
+
+def host_paths(path, release=None):
+    """Missing paths among those the tests below set (defaults of others may be absent)."""
+    found = kcconf.validate_file(str(path), release=release, environ={}, check_host=True)
+    return [(d.option, d.line, d.col) for d in found
+            if d.code == "KC501" and d.option in HOST_PATHS]
+
+
+def test_check_host_only_paths_the_configuration_uses(write, tmp_path):
+    """x-kc-used-when: the db plugin reads no plugin config, NTLM needs SSO on, the key
+    file needs a TLS listener; each path that is used is reported at its own line."""
+    missing = tmp_path / "nowhere"
+    text = (f"user_plugin = db\nuser_plugin_config = {missing}/ldap.cfg\n"
+            f"enable_sso = no\nntlm_auth = {missing}/ntlm_auth\n"
+            f"server_listen_tls =\nserver_ssl_key_file = {missing}/server.pem\n"
+            f"sslkeys_path = {missing}/sslkeys\n"
+            f"attachment_storage = database\nattachment_path = {missing}/att\n")
+    assert host_paths(write("server.cfg", text)) == []
+    text = (text.replace("= db", "= ldap").replace("sso = no", "sso = yes")
+            .replace("tls =", "tls = *:237").replace("= database", "= files"))
+    assert host_paths(write("server.cfg", text)) == [
+        ("user_plugin_config", 2, 22), ("ntlm_auth", 4, 13), ("server_ssl_key_file", 6, 23),
+        ("sslkeys_path", 7, 16), ("attachment_path", 9, 19)]
+
+
+def test_check_host_tls_condition_follows_the_release(write, tmp_path):
+    """Before 8.5 there is no server_listen_tls: server_ssl_enabled says whether TLS runs."""
+    key = f"server_ssl_key_file = {tmp_path}/server.pem\n"
+    assert host_paths(write("server.cfg", "server_ssl_enabled = no\n" + key), "8.0") == []
+    found = host_paths(write("server.cfg", "server_ssl_enabled = yes\n" + key), "8.0")
+    assert ("server_ssl_key_file", 2, 23) in found
+
+
+def test_check_host_default_path_points_at_its_commented_line(write, tmp_path):
+    """A path no line sets (the default) is reported where the file shows it commented."""
+    if (Path("/etc/kopano/ssl/server.pem")).exists():
+        pytest.skip("this machine has the default key file")
+    text = "server_listen_tls = *:237\n\n#server_ssl_key_file = /etc/kopano/ssl/server.pem\n"
+    assert ("server_ssl_key_file", 3, 2) in host_paths(write("server.cfg", text))

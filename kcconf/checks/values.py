@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from .. import values
 from ..diagnostics import Diagnostic, make
-from ..dialect import find_commented_assignment
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..loader import Assignment
 from ..schema import Option
@@ -68,7 +67,7 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
             continue  # an include kcconf cannot read here may well set it
         a = setting.assignment
         file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else \
-            _commented_default(ctx, name) or (root, 1, 1)
+            ctx.commented_default(name) or (root, 1, 1)
         origin = "" if a else " (its built-in default is empty)"
         cause = ctx.cut_short(name)
         if cause is not None:
@@ -83,15 +82,6 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
                    f"Give {setting.name} a value, or remove the line to keep the default"
                    f" {option.default!r}." if option.default else f"Give {setting.name} a value.",
                    option=setting.name)
-
-
-def _commented_default(ctx: Context, name: str) -> tuple[str, int, int] | None:
-    """Where the file shows the option commented out (``#name =``): the line to edit."""
-    for doc in ctx.loaded.documents:
-        found = find_commented_assignment(doc, name)
-        if found:
-            return doc.path, *found
-    return None
 
 
 @functools.lru_cache(maxsize=512)
