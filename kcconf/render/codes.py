@@ -34,7 +34,24 @@ def page(entry: dict[str, Any]) -> str:
     out.append(_block(entry["example"]))
     out.append(_heading("Fix", "-"))
     out.append(_block(entry["fix"]))
+    out.append(_heading("Suppressing", "-"))
+    out.append(suppressing(entry))
     return "\n".join(out)
+
+
+def suppressing(entry: dict[str, Any]) -> str:
+    """How to silence the code where it is intended; see docs/ci.rst, Suppressions."""
+    code = entry["code"]
+    settings = (f"In the project settings, ``disable = [\"{code}\"]`` in ``.kcconf.toml``"
+                " (or ``[tool.kcconf]`` of ``pyproject.toml``) silences it everywhere.")
+    if entry.get("suppress") == "settings":
+        return (f"A file that reports {code} is not checked, so a comment in it cannot"
+                f" silence the code. {settings} See :ref:`suppressions`.\n")
+    return (f"Where the finding is intended, a comment line ``# kcconf: disable={code}``"
+            " (with ``#`` in the first column) silences it on the next line that is neither"
+            f" blank nor a comment, and ``# kcconf: disable-file={code}`` in the whole file."
+            f" {settings} ``kcconf validate`` and ``kcconf lint`` honour both;"
+            " see :ref:`suppressions`.\n")
 
 
 def index() -> str:

@@ -341,6 +341,7 @@ def reference_page(name: str) -> str:
     return (f".. _ref-{name}:\n\n{rst.heading(title)}\n"
             f"The options of ``/etc/kopano/{component.file}``, read by {component.service}."
             f" The same text is installed as the man page kopano-{name}.cfg(5).\n\n"
+            ".. contents:: On this page\n   :local:\n   :depth: 1\n\n"
             f".. kcconf-options:: {name}\n")
 
 
