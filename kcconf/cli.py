@@ -172,6 +172,13 @@ def _set_arguments(p: argparse.ArgumentParser) -> None:
     _component_arg(p)
     _release_arg(p)
     _edit_args(p)
+    _force_arg(p)
+
+
+def _force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="write values that get a warning (the service would read them"
+                        " other than written) too")
 
 
 def _unset_arguments(p: argparse.ArgumentParser) -> None:
@@ -191,6 +198,7 @@ def _env_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("text", "json"), default="text",
                    help="output format (default: text)")
     _edit_args(p)
+    _force_arg(p)
 
 
 def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
