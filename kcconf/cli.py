@@ -101,12 +101,20 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file ('-' for stdin)")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="show only these options (like postconf NAME)")
     _component_arg(p)
     _release_arg(p)
     p.add_argument("--non-default", "-n", action="store_true",
-                   help="only settings whose value differs from the built-in default")
+                   help="only the options the files set, as written, and how the service"
+                        " reads them where that differs (like postconf -n)")
+    p.add_argument("--value-only", "-H", action="store_true",
+                   help="print only the values, one a line (like postconf -h)")
+    p.add_argument("--as-written", action="store_true",
+                   help="values as the file writes them: $VAR unexpanded, sizes unconverted")
     p.add_argument("--json", action="store_true", help="JSON output")
-    p.add_argument("--origin", action="store_true", help="name the file and line of each value")
+    p.add_argument("--origin", action="store_true",
+                   help="a comment line with the file and line above each value set")
 
 
 def _diff_arguments(p: argparse.ArgumentParser) -> None:
@@ -127,6 +135,8 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
 
 def _defaults_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="print only these options' defaults, NAME = VALUE (like postconf -d)")
     _release_arg(p)
 
 

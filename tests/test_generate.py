@@ -111,3 +111,13 @@ def test_man_pages_do_not_name_the_docutils_version():
               if re.search(r"docutils \d", p.read_text(encoding="utf-8"), re.I)]
     assert signed == []
 
+
+
+def test_defaults_of_named_options_like_postconf_d():
+    result = run_kcconf("defaults", "server", "log_level", "softdelete_lifetime")
+    assert (result.returncode, result.stdout) == (0, b"log_level = 3\nsoftdelete_lifetime = 30\n")
+    assert run_kcconf("defaults", "server", "softdelete_lifetime", "--release", "8.0"
+                      ).stdout == b"softdelete_lifetime = 0\n"
+    result = run_kcconf("defaults", "server", "log_level", "imap_listen")
+    assert result.returncode == 1 and result.stdout == b"log_level = 3\n"
+    assert result.stderr == b"kcconf: imap_listen: unknown option of server.cfg in Kopano 11.0\n"

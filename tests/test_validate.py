@@ -512,3 +512,50 @@ def test_check_host_default_path_points_at_its_commented_line(write, tmp_path):
         pytest.skip("this machine has the default key file")
     text = "server_listen_tls = *:237\n\n#server_ssl_key_file = /etc/kopano/ssl/server.pem\n"
     assert ("server_ssl_key_file", 3, 2) in host_paths(write("server.cfg", text))
+
+
+README_EXAMPLE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
+                  "softdelete_lifetime = 30d\nimap_listen = *:143\n")
+
+
+def test_show_non_default_is_postconf_n(write):
+    """Every option the file sets, as written, with how the service reads it where that
+    differs; the unknown imap_listen (the server stops on it) on stderr, exit 1."""
+    path = write("server.cfg", README_EXAMPLE + "threads = 8\nlog_timestamp = true\n")
+    result = run_kcconf("show", "-n", str(path))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [
+        "log_method = file # for now",      # schema order, as show always printed
+        "log_level = 010  (read as 8)",
+        "log_timestamp = true",             # a true word means what it says
+        "audit_log_enabled = off  (read as yes)",
+        "softdelete_lifetime = 30d  (read as 30)",
+        "threads = 8",                      # the default, written all the same
+    ]
+    assert result.stderr.decode() == (
+        f"kcconf: {path}:5: unknown option 'imap_listen': the service reports an error and"
+        " refuses to start\n")
+    data = json.loads(run_kcconf("show", "-n", "--json", str(path)).stdout)["settings"]
+    assert (data["log_level"]["written"], data["log_level"]["read_as"]) == ("010", "8")
+    assert (data["threads"]["written"], data["threads"]["read_as"]) == ("8", None)
+    assert "imap_listen" not in data
+
+
+def test_show_names_value_only_unexpanded_and_origin(write):
+    """postconf NAME, postconf -h, values with $VAR as written, and --origin on its own
+    comment line (after the value it would read as an inline comment)."""
+    path = write("server.cfg", "log_level = 4\nserver_name = $MAILHOST\n")
+    env = {"MAILHOST": "mail.example.org"}
+    result = run_kcconf("show", str(path), "server_name", "log_level", env=env)
+    assert (result.returncode, result.stdout) == (
+        0, b"server_name = mail.example.org\nlog_level = 4\n")
+    result = run_kcconf("show", "-H", str(path), "log_level", "server_name", env=env)
+    assert result.stdout == b"4\nmail.example.org\n"
+    result = run_kcconf("show", "--as-written", str(path), "server_name", env=env)
+    assert result.stdout == b"server_name = $MAILHOST  (read as mail.example.org)\n"
+    result = run_kcconf("show", "--origin", str(path), "log_level", "softdelete_lifetime")
+    assert result.stdout == b"# " + str(path).encode() + \
+        b":1\nlog_level = 4\n# softdelete_lifetime = 30\n"
+    result = run_kcconf("show", str(path), "log_levle")
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr == b"kcconf: log_levle: unknown option of server.cfg in Kopano 11.0\n"
