@@ -39,9 +39,15 @@ def check_include_root(path: str | None) -> None:
 
 
 def use_colour(choice: str, stream: TextIO) -> bool:
+    """--color, then NO_COLOR (no-color.org), then FORCE_COLOR (force-color.org: CI logs
+    that render colour but are no terminal), then TERM=dumb, then whether it is a tty."""
     if choice == "always":
         return True
-    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -159,8 +165,10 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", default="text",
                    choices=("text", "json", "sarif", "github", "junit"),
                    help="output format (default: text)")
-    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                   help="lowest severity that makes the exit status 1 (default: error)")
+    p.add_argument("--fail-on", choices=("error", "warning", "note", "info"), default="error",
+                   metavar="{error,warning,note}",
+                   help="lowest severity that makes the exit status 1 (default: error;"
+                        " info is the older word for note)")
     p.add_argument("--strict", action="store_true", help="same as --fail-on warning")
     _release_arg(p)
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
@@ -222,7 +230,8 @@ def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("code", metavar="CODE", nargs="?", help="e.g. KC303; none: list all")
+    p.add_argument("code", metavar="CODE", nargs="?",
+                   help="a code or its name, e.g. KC303 or inline-comment; none: list all")
 
 
 def _edit_args(p: argparse.ArgumentParser) -> None:

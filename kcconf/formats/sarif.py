@@ -43,9 +43,15 @@ def docs_url() -> str | None:
 
 
 def uri(path: str) -> str:
-    """Relative to the working directory (the repository root in CI), forward slashes."""
+    """Relative to the working directory (the repository root in CI), forward slashes,
+    percent-encoded as an RFC 3986 relative reference: ``a b/x.cfg`` -> ``a%20b/x.cfg``,
+    ``odd,dir:x/server.cfg`` -> ``odd%2Cdir%3Ax/server.cfg`` (a colon in the first
+    segment would read as a scheme). Bytes that are not UTF-8 are encoded as they are."""
+    from urllib.parse import quote
+
     relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
-    return relative.replace(os.sep, "/")
+    return quote(relative.replace(os.sep, "/").encode("utf-8", "surrogateescape"),
+                 safe="/-._~")
 
 
 def rules(docs: str | None) -> list[dict]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..diagnostics import WORD
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -27,7 +29,7 @@ def _block(text: str) -> str:
 def page(entry: dict[str, Any]) -> str:
     """One reStructuredText page: what the code means, a bad example, the fix."""
     out = [f".. _{entry['code'].lower()}:\n", _heading(f"{entry['code']} {entry['name']}", "=")]
-    out.append(f"**Severity:** {entry['severity']}. {entry['summary'].capitalize()}.\n")
+    out.append(f"**Severity:** {WORD[entry['severity']]}. {entry['summary'].capitalize()}.\n")
     out.append(entry["explanation"] + "\n")
     out.append(_heading("Example", "-"))
     out.append(f"In ``{entry['component']}.cfg``:\n")
@@ -68,7 +70,7 @@ def index() -> str:
 def explain(entry: dict[str, Any]) -> str:
     example = entry["example"].replace("\\n", "\n    ")
     fix = entry["fix"].replace("\\n", "\n    ")
-    return (f"{entry['code']} {entry['name']} ({entry['severity']})\n\n"
+    return (f"{entry['code']} {entry['name']} ({WORD[entry['severity']]})\n\n"
             f"{entry['explanation']}\n\nExample ({entry['component']}.cfg):\n    {example}\n\n"
             f"Fix:\n    {fix}\n")
 
