@@ -234,6 +234,10 @@ class Component:
         self.directives: tuple[str, ...] = tuple(info.get("directives", ["include"]))
         self.other_files: tuple[str, ...] = tuple(info.get("other_files", []))
         self.propmap_files: tuple[str, ...] = tuple(info.get("propmap_files", []))
+        self.package_includes: tuple[dict[str, Any], ...] = tuple(
+            info.get("package_includes", []))
+        """Files of Kopano's package that its shipped config includes (the LDAP server
+        type's settings): the annotated default config includes them the same way."""
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
 

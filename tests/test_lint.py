@@ -302,7 +302,7 @@ def test_json_format(repo):
     data = json.loads(result.stdout)
     assert data["version"] and data["tool"] == "kcconf"
     assert [f["file"] for f in data["files"]] == ORDER
-    got = {(f["file"], d["line"], d["code"], d["severity"]) for f in data["files"]
+    got = {(f["file"], d["line"], d["code"], SEVERITY_WORD[d["severity"]]) for f in data["files"]
            for d in f["diagnostics"]}
     assert got == EXPECTED
     assert data["summary"] == {"files": 8, "not_placed": 1, "unreadable": 0, "errors": 7,
@@ -332,12 +332,14 @@ def test_sarif_format(repo):
     assert data["version"] == "2.1.0" and data["$schema"].endswith("sarif-2.1.0.json")
     run, = data["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "kcconf" and driver["version"] and driver["informationUri"]
+    assert driver["name"] == "kcconf" and driver["version"]
+    # No documentation is published yet: no link at all rather than a dead one.
+    assert "informationUri" not in driver and "example.invalid" not in json.dumps(data)
     rules = {r["id"]: r for r in driver["rules"]}
     for rule in rules.values():
         assert rule["name"] and rule["shortDescription"]["text"]
         assert rule["fullDescription"]["text"] and rule["help"]["text"]
-        assert rule["helpUri"].endswith(f"/codes/{rule['id']}.html")
+        assert "helpUri" not in rule
     got, fingerprints = set(), set()
     level_of = {"error": "error", "warning": "warning", "note": "info"}
     for r in run["results"]:
@@ -469,7 +471,7 @@ def test_settings_from_pyproject_or_config(repo):
     (repo / "pyproject.toml").write_text("[tool.kcconf]\n" + SETTINGS.replace(
         "[severity]", "[tool.kcconf.severity]").replace("[[files]]", "[[tool.kcconf.files]]"))
     data = json.loads(run_kcconf("lint", "-f", "json", cwd=repo).stdout)
-    got = {(f["file"], d["line"], d["code"], d["severity"]) for f in data["files"]
+    got = {(f["file"], d["line"], d["code"], SEVERITY_WORD[d["severity"]]) for f in data["files"]
            for d in f["diagnostics"]}
     assert got == EXPECTED
     (repo / "pyproject.toml").unlink()
@@ -498,3 +500,61 @@ def test_pre_commit_hook_manifest():
         assert pattern.search(name), name
     for name in ("server.cfg.bak", "server.conf", "cfg"):
         assert not pattern.search(name), name
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    """RFC 3986: a space, a comma or a colon in the first segment would make an invalid or
+    a different URI reference."""
+    from urllib.parse import unquote
+
+    for folder in ("a b", "odd,dir:x"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "server.cfg").write_text("log_level = 9\n")
+    data = json.loads(run_kcconf("lint", "-f", "sarif", cwd=tmp_path).stdout)
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                  for r in data["runs"][0]["results"])
+    assert uris == ["a%20b/server.cfg", "odd%2Cdir%3Ax/server.cfg"]
+    assert [unquote(u) for u in uris] == ["a b/server.cfg", "odd,dir:x/server.cfg"]
+
+
+def test_force_color_colours_a_pipe_unless_no_color(tmp_path):
+    (tmp_path / "server.cfg").write_text("log_level = 9\n")
+    assert b"\033[" in run_kcconf("lint", cwd=tmp_path, env={"FORCE_COLOR": "1"}).stdout
+    assert b"\033[" not in run_kcconf("lint", cwd=tmp_path, env={"FORCE_COLOR": "1",
+                                                               "NO_COLOR": "1"}).stdout
+    assert b"\033[" not in run_kcconf("lint", cwd=tmp_path).stdout
+
+
+def test_one_word_for_the_lowest_severity(tmp_path):
+    """note in the text, JSON, --fail-on, settings, explain and the code pages."""
+    (tmp_path / "php.cfg").write_text("x = 1\n")
+    assert run_kcconf("lint", cwd=tmp_path).returncode == 0
+    assert run_kcconf("lint", "--fail-on", "note", cwd=tmp_path).returncode == 1
+    assert run_kcconf("lint", "--fail-on", "info", cwd=tmp_path).returncode == 1  # older word
+    data = json.loads(run_kcconf("lint", "-f", "json", cwd=tmp_path).stdout)
+    assert data["files"][0]["diagnostics"][0]["severity"] == "note"
+    (tmp_path / ".kcconf.toml").write_text('[severity]\nKC209 = "note"\n')
+    assert run_kcconf("lint", cwd=tmp_path).returncode == 0
+    assert run_kcconf("explain", "KC602").stdout.startswith(b"KC602 unplaced-file (note)\n")
+    assert b"**Severity:** note." in (ROOT / "docs" / "codes" / "KC602.rst").read_bytes()
+    assert b" info " not in run_kcconf("explain").stdout
+
+
+def test_explain_takes_a_rule_name():
+    by_code = run_kcconf("explain", "KC303")
+    assert run_kcconf("explain", "inline-comment").stdout == by_code.stdout
+    result = run_kcconf("explain", "inline-coment")
+    assert result.returncode == 2 and b"unknown code or name 'inline-coment'" in result.stderr
+
+
+def test_subcommand_usage_error_prints_that_subcommands_usage():
+    result = run_kcconf("lint", "--fail-on", "bogus")
+    assert result.returncode == 2
+    assert result.stderr.startswith(b"usage: kcconf lint ")
+
+
+def test_validate_of_a_directory_points_at_lint(tmp_path):
+    result = run_kcconf("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == (f"kcconf: {tmp_path}: is a directory; 'kcconf lint {tmp_path}'"
+                             " checks the config files in it\n").encode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -448,3 +449,113 @@ def test_unused_company_quota_levels_are_not_compared(write):
     # server reads only companyquota_warn for companies), so their order means nothing.
     text = "companyquota_warn = 100\ncompanyquota_soft = 50\ncompanyquota_hard = 10\n"
     assert rule_ids(check(write, text, release="8.7")) == []
+
+
+def test_unset_required_option_points_at_its_commented_default(write):
+    """Not 1:1: the line an admin edits is the one that shows the option commented out."""
+    text = ("ldap_uri = ldap://localhost/\n"
+            "# object type values\n"
+            "#ldap_user_type_attribute_value =\n"
+            "ldap_group_type_attribute_value = posixGroup\n")
+    found = [(d.line, d.col, d.code, d.option) for d in check(write, text, "ldap")]
+    assert found == [(3, 2, "KC311", "ldap_user_type_attribute_value")]
+    # without such a line, the start of the file
+    text = "ldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [(1, 1, "KC311")]
+    # in an included file that shows it, there
+    write("extra.cfg", "##  ldap_user_type_attribute_value = posixAccount\n")
+    text = "!include extra.cfg\nldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.file.rsplit("/", 1)[-1], d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [("extra.cfg", 1, 5, "KC311")]
+
+
+HOST_PATHS = {"user_plugin_config", "ntlm_auth", "server_ssl_key_file", "sslkeys_path",
+              "attachment_path"}
+
+
+def host_paths(path, release=None):
+    """Missing paths among those the tests below set (defaults of others may be absent)."""
+    found = kcconf.validate_file(str(path), release=release, environ={}, check_host=True)
+    return [(d.option, d.line, d.col) for d in found
+            if d.code == "KC501" and d.option in HOST_PATHS]
+
+
+def test_check_host_only_paths_the_configuration_uses(write, tmp_path):
+    """x-kc-used-when: the db plugin reads no plugin config, NTLM needs SSO on, the key
+    file needs a TLS listener; each path that is used is reported at its own line."""
+    missing = tmp_path / "nowhere"
+    text = (f"user_plugin = db\nuser_plugin_config = {missing}/ldap.cfg\n"
+            f"enable_sso = no\nntlm_auth = {missing}/ntlm_auth\n"
+            f"server_listen_tls =\nserver_ssl_key_file = {missing}/server.pem\n"
+            f"sslkeys_path = {missing}/sslkeys\n"
+            f"attachment_storage = database\nattachment_path = {missing}/att\n")
+    assert host_paths(write("server.cfg", text)) == []
+    text = (text.replace("= db", "= ldap").replace("sso = no", "sso = yes")
+            .replace("tls =", "tls = *:237").replace("= database", "= files"))
+    assert host_paths(write("server.cfg", text)) == [
+        ("user_plugin_config", 2, 22), ("ntlm_auth", 4, 13), ("server_ssl_key_file", 6, 23),
+        ("sslkeys_path", 7, 16), ("attachment_path", 9, 19)]
+
+
+def test_check_host_tls_condition_follows_the_release(write, tmp_path):
+    """Before 8.5 there is no server_listen_tls: server_ssl_enabled says whether TLS runs."""
+    key = f"server_ssl_key_file = {tmp_path}/server.pem\n"
+    assert host_paths(write("server.cfg", "server_ssl_enabled = no\n" + key), "8.0") == []
+    found = host_paths(write("server.cfg", "server_ssl_enabled = yes\n" + key), "8.0")
+    assert ("server_ssl_key_file", 2, 23) in found
+
+
+def test_check_host_default_path_points_at_its_commented_line(write, tmp_path):
+    """A path no line sets (the default) is reported where the file shows it commented."""
+    if (Path("/etc/kopano/ssl/server.pem")).exists():
+        pytest.skip("this machine has the default key file")
+    text = "server_listen_tls = *:237\n\n#server_ssl_key_file = /etc/kopano/ssl/server.pem\n"
+    assert ("server_ssl_key_file", 3, 2) in host_paths(write("server.cfg", text))
+
+
+README_EXAMPLE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
+                  "softdelete_lifetime = 30d\nimap_listen = *:143\n")
+
+
+def test_show_non_default_is_postconf_n(write):
+    """Every option the file sets, as written, with how the service reads it where that
+    differs; the unknown imap_listen (the server stops on it) on stderr, exit 1."""
+    path = write("server.cfg", README_EXAMPLE + "threads = 8\nlog_timestamp = true\n")
+    result = run_kcconf("show", "-n", str(path))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [
+        "log_method = file # for now",      # schema order, as show always printed
+        "log_level = 010  (read as 8)",
+        "log_timestamp = true",             # a true word means what it says
+        "audit_log_enabled = off  (read as yes)",
+        "softdelete_lifetime = 30d  (read as 30)",
+        "threads = 8",                      # the default, written all the same
+    ]
+    assert result.stderr.decode() == (
+        f"kcconf: {path}:5: unknown option 'imap_listen': the service reports an error and"
+        " refuses to start\n")
+    data = json.loads(run_kcconf("show", "-n", "--json", str(path)).stdout)["settings"]
+    assert (data["log_level"]["written"], data["log_level"]["read_as"]) == ("010", "8")
+    assert (data["threads"]["written"], data["threads"]["read_as"]) == ("8", None)
+    assert "imap_listen" not in data
+
+
+def test_show_names_value_only_unexpanded_and_origin(write):
+    """postconf NAME, postconf -h, values with $VAR as written, and --origin on its own
+    comment line (after the value it would read as an inline comment)."""
+    path = write("server.cfg", "log_level = 4\nserver_name = $MAILHOST\n")
+    env = {"MAILHOST": "mail.example.org"}
+    result = run_kcconf("show", str(path), "server_name", "log_level", env=env)
+    assert (result.returncode, result.stdout) == (
+        0, b"server_name = mail.example.org\nlog_level = 4\n")
+    result = run_kcconf("show", "-H", str(path), "log_level", "server_name", env=env)
+    assert result.stdout == b"4\nmail.example.org\n"
+    result = run_kcconf("show", "--as-written", str(path), "server_name", env=env)
+    assert result.stdout == b"server_name = $MAILHOST  (read as mail.example.org)\n"
+    result = run_kcconf("show", "--origin", str(path), "log_level", "softdelete_lifetime")
+    assert result.stdout == b"# " + str(path).encode() + \
+        b":1\nlog_level = 4\n# softdelete_lifetime = 30\n"
+    result = run_kcconf("show", str(path), "log_levle")
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr == b"kcconf: log_levle: unknown option of server.cfg in Kopano 11.0\n"

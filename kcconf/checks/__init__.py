@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic
+from ..dialect import find_commented_assignment
 from ..effective import Effective
 from ..loader import Loaded
 from ..records import record
@@ -30,6 +31,15 @@ class Context:
 
     def __post_init__(self) -> None:
         self.python = self.component.python
+
+    def commented_default(self, name: str) -> tuple[str, int, int] | None:
+        """(file, line, column) of the line that shows ``name`` commented out
+        (``#name = default``): where to point about an option no line sets."""
+        for doc in self.loaded.documents:
+            found = find_commented_assignment(doc, name)
+            if found:
+                return doc.path, *found
+        return None
 
     @property
     def fragment(self) -> bool:

@@ -69,7 +69,8 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.unread(name):
             continue  # an include kcconf cannot read here may well set it
         a = setting.assignment
-        file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (root, 1, 1)
+        file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else \
+            ctx.commented_default(name) or (root, 1, 1)
         origin = "" if a else " (its built-in default is empty)"
         cause = ctx.cut_short(name)
         if cause is not None:

@@ -13,7 +13,7 @@ import sys
 
 from .. import formats, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
-from ..diagnostics import SEVERITY_RANK
+from ..diagnostics import FROM_WORD, SEVERITY_RANK
 from ..lint import SettingsError, lint, load_settings
 from . import error
 
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     check_include_root(settings.include_root)
     if args.jobs < 0:
         raise UsageError(f"--jobs must be 0 (one per CPU) or more, not {args.jobs}")
-    threshold = SEVERITY_RANK["warning" if args.strict else args.fail_on]
+    threshold = SEVERITY_RANK["warning" if args.strict else FROM_WORD[args.fail_on]]
     out = sys.stdout
     with contextlib.suppress(AttributeError, ValueError):
         # Bytes that are not UTF-8 show as escapes rather than stopping the output.

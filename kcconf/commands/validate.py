@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import report
@@ -27,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
     json_files = []
     checked = 0
     for path in args.files:
+        if path != "-" and os.path.isdir(path):
+            sys.stderr.write(f"kcconf: {path}: is a directory; 'kcconf lint {path}' checks"
+                             " the config files in it\n")
+            trouble = True
+            continue
         try:
             name, data = read_input(path, args.stdin_filename)
             result = validate_one(name, args.component, args.release, data=data,

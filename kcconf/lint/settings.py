@@ -12,7 +12,7 @@ import re
 import tomllib
 
 from .. import schema
-from ..diagnostics import SEVERITY_RANK
+from ..diagnostics import FROM_WORD
 from ..records import field, record
 
 TYPE_CHECKING = False
@@ -148,11 +148,11 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     settings.disable = frozenset(c.upper() for c in codes)
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
-        raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"info\"")
+        raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"note\"")
     for code, level in severity.items():
-        if level not in SEVERITY_RANK:
-            raise fail(f"severity of {code}: {level!r} is not error, warning or info")
-        settings.severity[code.upper()] = level
+        if level not in FROM_WORD:
+            raise fail(f"severity of {code}: {level!r} is not error, warning or note")
+        settings.severity[code.upper()] = FROM_WORD[level]
     files = data.get("files", [])
     if not isinstance(files, list):
         raise fail("'files' must be an array of tables ([[files]])")

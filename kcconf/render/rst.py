@@ -183,7 +183,7 @@ def shipped_text(option: Option) -> str:
         for variant, value in found.items()) + "."
 
 
-def facts(component: Component, option: Option) -> list[str]:
+def facts(component: Component, option: Option, sphinx: bool = False) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
     out.append(reload_fact(component, option))
@@ -200,8 +200,16 @@ def facts(component: Component, option: Option) -> list[str]:
         out.append(f"Only in builds with {text(option.build)} support.")
     see = option.spec.get("x-kc-see-also")
     if see:
-        out.append("See also: " + ", ".join(text(n) for n in see) + ".")
+        out.append("See also: " + ", ".join(_see_also(component, option, n, sphinx)
+                                            for n in see) + ".")
     return out
+
+
+def _see_also(component: Component, option: Option, name: str, sphinx: bool) -> str:
+    """A link to the option's entry on the same page (Sphinx), else its name."""
+    if sphinx and name in component.present(option.series):
+        return f":confval:`{name} <{component.name}.{name}>`"
+    return text(name)
 
 
 def option_entry(component: Component, option: Option, sphinx: bool) -> str:
@@ -217,7 +225,7 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
         body.append(".. only:: man\n\n" + indent(type_default))
         if shipped:
             body.append(shipped)
-        body.append(" ".join(facts(component, option)))
+        body.append(" ".join(facts(component, option, sphinx=True)))
         default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
