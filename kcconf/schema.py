@@ -77,6 +77,19 @@ def kopano() -> dict[str, Any]:
     return _read_json(os.path.join(schema_root(), "kopano.json"))
 
 
+def flag_table(name: str) -> dict[str, Any]:
+    """A named bit table of kopano.json (``x-kc-flag-bits`` points to one)."""
+    return kopano()["flag_tables"][name]
+
+
+def flags_at(name: str, series: str) -> list[dict[str, Any]]:
+    """The flags of table ``name`` that exist at ``series``."""
+    key = series_key(series)
+    return [f for f in flag_table(name)["flags"]
+            if series_key(f["since"]) <= key and
+            ("until" not in f or key <= series_key(f["until"]))]
+
+
 def series_list() -> list[str]:
     return list(_series())
 

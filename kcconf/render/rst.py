@@ -211,6 +211,8 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
+    if option.spec.get("x-kc-flag-bits"):
+        body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
     if sphinx:
@@ -226,6 +228,18 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     line = [type_default, shipped] if shipped else [type_default]
     body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
+
+
+def flag_list(option: Option) -> str:
+    """The switches an option's upper bits select at the option's release, as a list."""
+    name = option.spec["x-kc-flag-bits"]
+    items = []
+    for flag in schema.flags_at(name, option.series):
+        bit = int(flag["bit"], 16)
+        since = f", from {flag['since']}" if flag["since"] != schema.series_list()[0] else ""
+        items.append(f"- ``{flag['bit']}`` ({bit}), {text(flag['name'])}{since}:"
+                     f" {text(flag['meaning'])}")
+    return "Subsystem bits (add them to the level):\n\n" + "\n".join(items)
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
