@@ -163,14 +163,33 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
         writes = [w for w in setting.assignments if id(w) not in refused]
         if len(writes) < 2:
             continue
-        last = writes[-1]
-        for earlier in writes[:-1]:
-            same = earlier.name == last.name
+        for index, earlier in enumerate(writes[:-1]):
+            # The last later write rendered whenever this one is (in a template, ifs
+            # decide what is rendered; in a plain file every write is).
+            later = next((w for w in reversed(writes[index + 1:])
+                          if not _not_together(ctx, earlier, w)), None)
+            if later is None:
+                continue
+            same = earlier.name == later.name
             what = f"{earlier.name} is set again" if same else \
-                f"{earlier.name} and {last.name} set the same option"
+                f"{earlier.name} and {later.name} set the same option"
             yield make("KC209", earlier.file, earlier.entry.line, earlier.entry.name_col,
-                       f"{what} at {_where(earlier, last)}; the later value wins",
+                       f"{what} at {_where(earlier, later)}; the later value wins",
                        "Keep one assignment.", option=earlier.name)
+
+
+def _not_together(ctx: Context, earlier: Assignment, last: Assignment) -> bool:
+    """In a template, two assignments are a sure duplicate only when they are rendered
+    under the same conditions; else the conditions decide (kcconf cannot)."""
+    template = ctx.template
+    if template is None or not template.control:
+        return False
+    root = ctx.loaded.root.path
+    if earlier.file != root or last.file != root:
+        return False
+    if not template.followed:
+        return True  # branches that cannot be followed: do not guess a duplicate
+    return not template.together(earlier.entry.line, last.entry.line)
 
 
 def _where(earlier: Assignment, last: Assignment) -> str:

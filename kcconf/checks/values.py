@@ -56,7 +56,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 def _final(ctx: Context) -> Iterator[Diagnostic]:
     """Checks Kopano makes after loading, on the value that won."""
-    if ctx.python or ctx.fragment:
+    if ctx.python or ctx.partial:
         return
     root = ctx.loaded.root.path
     settings = ctx.effective.settings
@@ -94,8 +94,9 @@ def _nonempty(component, series: str) -> tuple[tuple[str, Option], ...]:
 
 
 def is_template(text: str) -> bool:
-    """Jinja2 ({{ }}, {% %}) or ERB (<%= %>) expressions: the real value is not known yet."""
-    return "{{" in text or "{%" in text or "<%" in text
+    """Template expressions: Jinja2 and Go ({{ }}, {% %}), ERB, EPP and Mason (<%= %>,
+    <% $x %>), Smarty and Perl Text::Template ({$x}): the real value is not known yet."""
+    return "{{" in text or "{%" in text or "<%" in text or "{$" in text
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
