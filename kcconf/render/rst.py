@@ -231,15 +231,15 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
 
 
 def flag_list(option: Option) -> str:
-    """The switches an option's upper bits select at the option's release, as a list."""
+    """The switches an option's upper bits select at the option's release, as a table."""
     name = option.spec["x-kc-flag-bits"]
-    items = []
+    rows = ["   * - bit\n     - decimal\n     - subsystem\n     - logs"]
     for flag in schema.flags_at(name, option.series):
-        bit = int(flag["bit"], 16)
-        since = f", from {flag['since']}" if flag["since"] != schema.series_list()[0] else ""
-        items.append(f"- ``{flag['bit']}`` ({bit}), {text(flag['name'])}{since}:"
-                     f" {text(flag['meaning'])}")
-    return "Subsystem bits (add them to the level):\n\n" + "\n".join(items)
+        since = f" (from {flag['since']})" if flag["since"] != schema.series_list()[0] else ""
+        rows.append(f"   * - ``{flag['bit']}``\n     - {int(flag['bit'], 16)}\n"
+                    f"     - {text(flag['name'])}{since}\n     - {text(flag['meaning'])}")
+    return ("Subsystem bits, added to the level:\n\n.. list-table::\n   :header-rows: 1\n\n"
+            + "\n".join(rows))
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
