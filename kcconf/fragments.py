@@ -9,11 +9,11 @@ from __future__ import annotations
 import bisect
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .loader import InputError, read_bytes
 from .placement import is_fragment_name, looks_like_config
+from .records import field, record
 
 
 def is_fragment_dir(path: str) -> bool:
@@ -30,7 +30,7 @@ def fragment_names(path: str) -> list[str]:
     return [n for n in names if is_fragment_name(n) and os.path.isfile(os.path.join(path, n))]
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Joined:
     """The joined text and where each of its lines comes from."""
 

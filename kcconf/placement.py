@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 
 from . import schema
+from .records import record
 
 TEMPLATE_SUFFIXES: dict[str, str] = {
     ".j2": "a Jinja2 template", ".jinja": "a Jinja2 template", ".jinja2": "a Jinja2 template",
@@ -38,7 +38,7 @@ FRAGMENT_SKIP_SUFFIXES = ("~", ".bak", ".orig", ".rpmnew", ".rpmsave", ".swp", "
                           ".dpkg-old")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Placement:
     component: str | None
     why: str

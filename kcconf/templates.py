@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 from .placement import TEMPLATE_SUFFIXES
+from .records import field, record
 
 JINJA, ERB, MASON, GO, SMARTY, PERL = "jinja", "erb", "mason", "go", "smarty", "perl"
 
@@ -51,7 +51,7 @@ _MIDDLE_WORDS = {"else", "elif", "elsif", "elseif", "when"}
 _WORD = re.compile(r"[A-Za-z_]+")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Masked:
     """A template's bytes with its template-only lines masked, and its branch structure."""
 

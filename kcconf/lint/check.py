@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .. import fragments, placement, schema
 from ..diagnostics import Diagnostic, make, sort_key
 from ..loader import InputError, read_bytes
+from ..records import record
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
 from ..validate import run as validate_run
@@ -75,7 +75,7 @@ def place_file(path: str, settings: ProjectSettings
     return placed, found.get("release") or mapped_release, data
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Listed:
     """What ``kcconf lint --list-files`` says about one file."""
 
