@@ -232,3 +232,14 @@ def test_an_empty_fragment_directory_is_an_input_error(tmp_path):
     (tmp_path / "server.cfg").mkdir()
     result = run_kcconf("validate", str(tmp_path / "server.cfg"))
     assert result.returncode == 2 and b"without fragment files" in result.stderr
+
+
+def test_an_empty_server_address_attribute_is_a_note_on_a_single_server(tmp_path):
+    # Only a multi-server installation (enable_distributed_kopano in server.cfg, which
+    # an ldap.cfg cannot see) reads it: a note, not a warning that fails --strict runs.
+    write(tmp_path, {"ldap.cfg": "ldap_uri = ldap://h\nldap_server_type_attribute_value = ipHost\n"
+                                 "ldap_server_address_attribute =\n"})
+    found = [d for d in kcconf.validate_file(str(tmp_path / "ldap.cfg"), environ={})
+             if d.code == "KC401"]
+    assert [(d.line, d.severity) for d in found] == [(3, "info")]
+    assert "a single server never reads it" in found[0].message
