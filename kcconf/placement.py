@@ -105,6 +105,10 @@ def place(path: str, *, given: str | None = None, hinted: str | None = None,
     settings), the file or fragment directory name."""
     name = os.path.basename(os.path.normpath(path))
     kind = "a fragment directory" if fragments else kind_of(name)
+    folders = set(os.path.normpath(path).replace(os.sep, "/").split("/")[:-1])
+    if not given and not hinted and not mapped and folders & NOT_CONFIG_DIRS:
+        return Placement(None, "it lies in an e-smith templates.metadata folder, which"
+                         " describes generated files rather than configuring anything", kind)
     if given:
         return Placement(given, "named with --component", kind)
     if hinted:

@@ -108,6 +108,9 @@ def test_esmith_template_metadata_is_not_a_config(tmp_path):
     write(tmp_path, {"templates.metadata/etc/kopano/server.cfg": "PERMS=0640\nUID=\"root\"\n",
                      "etc/kopano/server.cfg": "server_name = a\n"})
     assert lint_codes(tmp_path) == {"etc/kopano/server.cfg": []}
+    # Named explicitly: not placed either (validate: exit 2 with the reason).
+    result = run_kcconf("validate", str(tmp_path / "templates.metadata/etc/kopano/server.cfg"))
+    assert result.returncode == 2 and b"templates.metadata" in result.stderr
 
 
 # --- templates ---------------------------------------------------------------------------
