@@ -490,3 +490,14 @@ def test_ldap_type_words_the_plugin_does_not_know_are_warnings(write):
     # Options without such a fallback keep the error.
     assert [(d.code, d.severity) for d in check(write, "log_method = logfile\n")] == \
         [("KC310", "error")]
+
+
+def test_process_model_words_the_service_does_not_know_mean_fork(tmp_path):
+    # gateway, ical and dagent compare with 'thread' (and dagent 'single') exactly; any
+    # other text runs the fork model: the service starts, so a warning.
+    for component in ("gateway", "ical", "dagent"):
+        found = kcconf.validate_text("process_model = Thread\n", component=component,
+                                     environ={})
+        assert [(d.code, d.severity) for d in found] == [("KC310", "warning")], component
+        assert "treats it as fork" in found[0].message
+        assert found[0].hint == "Write thread: the comparison is case-sensitive."

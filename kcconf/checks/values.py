@@ -380,8 +380,9 @@ def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
             # it starts and works, just maybe not as the writer meant.
             yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
                        f" the service treats it as {otherwise}",
-                       f"Write {otherwise} to say what happens, or another of: "
-                       f"{', '.join(c for c in choices if c != otherwise)}.", severity="warning")
+                       hint if close else f"Write {otherwise} to say what happens, or another"
+                       f" of: {', '.join(c for c in choices if c != otherwise)}.",
+                       severity="warning")
             return
         yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}", hint)
 
