@@ -112,6 +112,8 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
+        if spec.get("x-kc-otherwise"):
+            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
