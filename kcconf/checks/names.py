@@ -163,11 +163,8 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
         writes = [w for w in setting.assignments if id(w) not in refused]
         if len(writes) < 2:
             continue
-        for index, earlier in enumerate(writes[:-1]):
-            # The last later write rendered whenever this one is (in a template, ifs
-            # decide what is rendered; in a plain file every write is).
-            later = next((w for w in reversed(writes[index + 1:])
-                          if not _not_together(ctx, earlier, w)), None)
+        laters = _rendered_later(ctx, writes)
+        for earlier, later in zip(writes[:-1], laters, strict=False):
             if later is None:
                 continue
             same = earlier.name == later.name
@@ -178,18 +175,25 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
                        "Keep one assignment.", option=earlier.name)
 
 
-def _not_together(ctx: Context, earlier: Assignment, last: Assignment) -> bool:
-    """In a template, two assignments are a sure duplicate only when they are rendered
-    under the same conditions; else the conditions decide (kcconf cannot)."""
+def _rendered_later(ctx: Context, writes: list[Assignment]) -> list[Assignment | None]:
+    """For each write, the last later write that is rendered whenever it is. In a plain
+    file that is the last write; in a template only a write under the same conditions
+    (the same arms of the same ifs) is sure to be there too, and when the template's
+    conditionals cannot be followed, none is."""
     template = ctx.template
     if template is None or not template.control:
-        return False
-    root = ctx.loaded.root.path
-    if earlier.file != root or last.file != root:
-        return False
+        return [writes[-1]] * (len(writes) - 1)
     if not template.followed:
-        return True  # branches that cannot be followed: do not guess a duplicate
-    return not template.together(earlier.entry.line, last.entry.line)
+        return [None] * (len(writes) - 1)
+    root = ctx.loaded.root.path
+    last_by_path: dict[tuple, Assignment] = {}
+    laters: list[Assignment | None] = [None] * len(writes)
+    for index in range(len(writes) - 1, -1, -1):
+        write = writes[index]
+        key = template.paths.get(write.entry.line, ()) if write.file == root else ()
+        laters[index] = last_by_path.get(key)
+        last_by_path.setdefault(key, write)
+    return laters[:-1]
 
 
 def _where(earlier: Assignment, last: Assignment) -> str:
