@@ -30,6 +30,15 @@ def fragment_names(path: str) -> list[str]:
     return [n for n in names if is_fragment_name(n) and os.path.isfile(os.path.join(path, n))]
 
 
+def has_fragments(path: str) -> bool:
+    """Whether a directory holds at least one fragment: an empty folder named like a
+    config (a mount point, a placeholder) is not a file to check."""
+    try:
+        return bool(fragment_names(path))
+    except InputError:
+        return True  # unreadable: let the check report it
+
+
 @record(slots=True)
 class Joined:
     """The joined text and where each of its lines comes from."""

@@ -246,3 +246,10 @@ def test_an_empty_server_address_attribute_is_a_note_on_a_single_server(tmp_path
              if d.code == "KC401"]
     assert [(d.line, d.severity) for d in found] == [(3, "info")]
     assert "a single server never reads it" in found[0].message
+
+
+def test_an_empty_folder_named_like_a_config_is_not_a_fragment_directory(tmp_path):
+    # A mount point or placeholder holds nothing to check; lint passes it by.
+    (tmp_path / "etc/server.cfg").mkdir(parents=True)
+    write(tmp_path, {"etc/kopano/dagent.cfg": "lmtp_listen = *:2003\n"})
+    assert lint_codes(tmp_path) == {"etc/kopano/dagent.cfg": []}

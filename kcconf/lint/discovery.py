@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
+from ..fragments import has_fragments
 from ..placement import NOT_CONFIG_DIRS, looks_like_config
 from .check import Listed, list_file
 from .result import FileResult
@@ -45,7 +46,8 @@ def discover(paths: Iterable[str], settings: ProjectSettings) -> Iterator[str | 
             yield FileResult(path, None, None, [], error)
             continue
         path = os.path.normpath(path)
-        if os.path.isdir(path) and looks_like_config(os.path.basename(path)):
+        if os.path.isdir(path) and looks_like_config(os.path.basename(path)) and \
+                has_fragments(path):
             if seen is None or path not in seen:
                 if seen is not None:
                     seen.add(path)
@@ -164,7 +166,7 @@ def _walk(top: str, settings: ProjectSettings) -> Iterator[str | FileResult]:
                 if entry.is_dir(follow_symlinks=False):
                     if name[0] == "." or name in SKIP_DIRS or name in NOT_CONFIG_DIRS:
                         continue
-                    if looks_like_config(name):
+                    if looks_like_config(name) and has_fragments(entry.path):
                         # An e-smith fragment directory: its fragments make one file.
                         path = os.path.normpath(entry.path)
                         if not (settings.ignore and settings.ignored(settings.relative(path))):
