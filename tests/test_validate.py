@@ -501,3 +501,11 @@ def test_process_model_words_the_service_does_not_know_mean_fork(tmp_path):
         assert [(d.code, d.severity) for d in found] == [("KC310", "warning")], component
         assert "treats it as fork" in found[0].message
         assert found[0].hint == "Write thread: the comparison is case-sensitive."
+
+
+def test_auth_method_words_the_server_does_not_know_mean_plugin(write):
+    # The server compares with 'pam' and 'kerberos'; everything else authenticates
+    # through the user plugin (ECUserManagement): a warning.
+    [found] = check(write, "auth_method = ldap\n")
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "treats it as plugin" in found.message
