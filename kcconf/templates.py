@@ -40,9 +40,6 @@ _TAG_TEXT = {name: re.compile(tag) for name, tag in _TAGS.items()}
 MARKERS = (b"{%", b"{{", b"{#", b"<%")
 MASON_BLOCK = re.compile(rb"^[ \t]*<%(args|init|once|shared|perl|cleanup|doc|flags|attr|filter|"
                          rb"method|def|text)\b[^>]*>", re.IGNORECASE)
-BRANCH_CODES = frozenset({"KC209"})
-"""Codes that a template's control flow can make untrue (dropped when the branches of
-a template cannot be followed)."""
 
 _OPEN_WORDS = {"if", "unless", "for", "foreach", "while", "until", "range", "with", "case",
                "section", "macro", "block", "define", "call", "filter"}
@@ -62,21 +59,15 @@ class Masked:
     unseen: bool = False
     """Code blocks may set options kcconf cannot see (Mason, Text::Template)."""
     followed: bool = True
-    """The conditionals could be followed (balanced): exclusive() can be trusted."""
+    """The conditionals could be followed (balanced): paths can be trusted."""
     paths: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     """For a line inside conditionals: (block, arm) of each enclosing conditional."""
 
-    def exclusive(self, line_a: int, line_b: int) -> bool:
-        """Whether two lines sit in different arms of one conditional: a rendered file
-        holds at most one of them."""
-        a, b = dict(self.paths.get(line_a, ())), dict(self.paths.get(line_b, ()))
-        return any(block in b and b[block] != arm for block, arm in a.items())
-
-    def together(self, line_a: int, line_b: int) -> bool:
-        """Whether two lines are rendered under the same conditions (the same arms of
-        the same conditionals): only then does a rendered file surely hold both. Two
-        ifs may test exclusive conditions (backend == 'db', backend == 'ldap')."""
-        return self.paths.get(line_a, ()) == self.paths.get(line_b, ())
+    def conditions(self, line: int) -> tuple[tuple[int, int], ...]:
+        """The arms a line is rendered under: two lines with equal conditions are in the
+        rendered file together. Two ifs may test exclusive conditions (backend == 'db',
+        backend == 'ldap'), so lines under different conditions may not be."""
+        return self.paths.get(line, ())
 
 
 def dialect_of(path: str, data: bytes) -> str | None:

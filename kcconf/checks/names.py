@@ -190,7 +190,7 @@ def _rendered_later(ctx: Context, writes: list[Assignment]) -> list[Assignment |
     laters: list[Assignment | None] = [None] * len(writes)
     for index in range(len(writes) - 1, -1, -1):
         write = writes[index]
-        key = template.paths.get(write.entry.line, ()) if write.file == root else ()
+        key = template.conditions(write.entry.line) if write.file == root else ()
         laters[index] = last_by_path.get(key)
         last_by_path.setdefault(key, write)
     return laters[:-1]

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from ..placement import TEMPLATE_SUFFIXES
-from ..templates import BRANCH_CODES as TEMPLATE_BRANCH_CODES
 from ..templates import dialect_of, mask
 
-__all__ = ["TEMPLATE_BRANCH_CODES", "TEMPLATE_SUFFIXES", "is_template", "mask_template_lines"]
+__all__ = ["TEMPLATE_SUFFIXES", "is_template", "mask_template_lines"]
 
 
 def is_template(path: str, data: bytes) -> bool:
