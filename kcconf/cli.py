@@ -181,6 +181,10 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
     _include_root_arg(p)
+    p.add_argument("--list-files", action="store_true",
+                   help="print the files that would be checked, as which component and"
+                        " release, and why; check nothing")
+    p.set_defaults(run=_lazy("lint"))
 
 
 def _set_arguments(p: argparse.ArgumentParser) -> None:

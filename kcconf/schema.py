@@ -77,6 +77,19 @@ def kopano() -> dict[str, Any]:
     return _read_json(os.path.join(schema_root(), "kopano.json"))
 
 
+def flag_table(name: str) -> dict[str, Any]:
+    """A named bit table of kopano.json (``x-kc-flag-bits`` points to one)."""
+    return kopano()["flag_tables"][name]
+
+
+def flags_at(name: str, series: str) -> list[dict[str, Any]]:
+    """The flags of table ``name`` that exist at ``series``."""
+    key = series_key(series)
+    return [f for f in flag_table(name)["flags"]
+            if series_key(f["since"]) <= key and
+            ("until" not in f or key <= series_key(f["until"]))]
+
+
 def series_list() -> list[str]:
     return list(_series())
 
@@ -335,20 +348,8 @@ def _component_names() -> tuple[str, ...]:
 
 
 def component_for_filename(filename: str) -> str | None:
-    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ..."""
-    base = os.path.basename(filename).lower()
-    for suffix in (".j2", ".jinja", ".jinja2", ".erb", ".tmpl", ".template", ".in",
-                   ".dist", ".orig", ".example", ".sample"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    for prefix in ("kopano-", "zarafa-"):
-        if base.startswith(prefix):
-            base = base[len(prefix):]
-    for name, info in components().items():
-        if base == info["file"] or base in info.get("other_files", []) or \
-                base in info.get("propmap_files", []):
-            return name
-    if base.startswith("ldap") and base.endswith(".cfg") and "propmap" not in base:
-        # ldapms.active-directory.cfg, ldap.openldap.cfg and friends
-        return "ldap"
-    return None
+    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ...
+    (the naming rules live in kcconf.placement, shared by validate and lint)."""
+    from .placement import component_by_name
+
+    return component_by_name(os.path.basename(filename))

@@ -111,7 +111,7 @@ def test_set_refuses_unknown_names_and_bad_values(write):
                    {"log_levl": "4"}, environ={})
     with pytest.raises(edit.EditError, match=r"0\.\.6"):
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
-                   {"log_level": "9"}, environ={})
+                   {"mysql_port": "70000"}, environ={})
     with pytest.raises(edit.EditError, match="line break"):
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
                    {"log_level": "4\nx = 1"}, environ={})
@@ -122,12 +122,12 @@ def test_set_names_every_refused_option_not_just_the_first(write):
     with pytest.raises(edit.EditError) as caught:
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
                    {"log_levl": "4", "mysql_password": "a\nb", "threads": "8",
-                    "softdelete_lifetime": "x", "log_level": "9"}, environ={})
+                    "softdelete_lifetime": "x", "mysql_port": "70000"}, environ={})
     messages = caught.value.messages
     assert len(messages) == 4, messages
     assert messages[0].startswith("log_levl: unknown option") and "log_level" in messages[0]
     assert messages[1] == "mysql_password: a value cannot hold a line break or NUL byte"
-    assert any(m.startswith("log_level: 9 is outside 0..6") for m in messages[2:])
+    assert any(m.startswith("mysql_port: 70000 is outside 0..65535") for m in messages[2:])
     assert any(m.startswith("softdelete_lifetime:") for m in messages[2:])
 
 
@@ -175,7 +175,7 @@ def test_new_file_follows_the_umask(tmp_path, mask, mode):
 
 def test_cli_set_bad_value_changes_nothing(write):
     path = write("server.cfg", "log_level = 3\n")
-    result = run_kcconf("set", str(path), "log_level=9")
+    result = run_kcconf("set", str(path), "mysql_port=70000")
     assert result.returncode == 1 and path.read_bytes() == b"log_level = 3\n"
     assert len(result.stderr.decode().strip().splitlines()) == 1
 

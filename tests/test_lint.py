@@ -41,10 +41,10 @@ release = "8.7"
 
 FILES = {
     # C++ reader, release 11.0 (the settings' default).
-    # 2: misspelt name -> KC201; 3: outside 0..6 -> KC305; 4: 'off' is read as true ->
+    # 2: misspelt name -> KC201; 3: outside 0..65535 -> KC305; 4: 'off' is read as true ->
     # KC302, a warning made an error by [severity]; 5: '#' not in column 1, so an option
     # named '# x' -> KC105.
-    "etc/kopano/server.cfg": "server_name = mail\nlog_levle = 3\nlog_level = 9\n"
+    "etc/kopano/server.cfg": "server_name = mail\nlog_levle = 3\nmysql_port = 70000\n"
                              "audit_log_enabled = off\n   # x = 1\n",
     # 1: disable-file silences the inline comment (KC303) of line 2; 3: silences the
     # typo of line 4; 5: a typo not silenced -> KC201; 6: silences nothing on line 7
@@ -167,7 +167,7 @@ def test_findings_and_placement_in_process(repo):
 
 def test_parallel_results_are_the_same_and_in_order(repo):
     for i in range(30):
-        make_repo(repo, {f"many/n{i:02}/server.cfg": "log_level = 9\n"}, settings=None)
+        make_repo(repo, {f"many/n{i:02}/server.cfg": "mysql_port = 70000\n"}, settings=None)
     results = list(lint(["."], load_settings(), jobs=2))
     extra = {(f"many/n{i:02}/server.cfg", 1, "KC305", "error") for i in range(30)}
     assert found(results) == EXPECTED | extra
@@ -397,9 +397,9 @@ def test_github_escaping(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert escape_property("a:b,c%d\r\ne") == "a%3Ab%2Cc%25d%0D%0Ae"
     assert escape_data("a:b,c%d\ne") == "a:b,c%25d%0Ae"
-    make_repo(tmp_path, {"odd,dir:x/server.cfg": "log_level = 100%\n"}, settings=None)
+    make_repo(tmp_path, {"odd,dir:x/server.cfg": "mysql_port = 100000%\n"}, settings=None)
     lines = run_kcconf("lint", "-f", "github", cwd=tmp_path).stdout.decode().splitlines()
-    assert lines[0].startswith("::error file=odd%2Cdir%3Ax/server.cfg,line=1,col=13,")
+    assert lines[0].startswith("::error file=odd%2Cdir%3Ax/server.cfg,line=1,col=14,")
 
 
 def test_secrets_never_shown(repo):
@@ -433,7 +433,7 @@ def test_unreadable_input_is_status_2_and_the_rest_is_still_reported(repo):
     errors = result.stderr.decode().splitlines()
     assert len(errors) == 2 and all(e.startswith("kcconf: ") for e in errors)
     assert "no/such.cfg" in errors[0] and "nothing-*.cfg" in errors[1]
-    assert b"etc/kopano/server.cfg:3:13: error:" in result.stdout
+    assert b"etc/kopano/server.cfg:3:14: error:" in result.stdout
     assert result.stdout.decode().splitlines()[-1].endswith(
         "(2 unreadable): 4 error(s), 0 warning(s), 0 note(s)")
     junit = ET.fromstring(run_kcconf("lint", "-f", "junit", "no/such.cfg", cwd=repo).stdout)

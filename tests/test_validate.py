@@ -51,9 +51,39 @@ def test_log_method_unknown_word(write):
 
 
 def test_log_level_out_of_range(write):
-    diagnostics = check(write, "log_level = 7\n")
-    assert codes(diagnostics) == [(1, "KC305")]
-    assert "0..6" in diagnostics[0].message
+    # The logger compares 'message level <= configured level': 7 logs what 6 logs.
+    [found] = check(write, "log_level = 7\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "as at 6" in found.message
+    [found] = check(write, "mysql_port = 70000\n")
+    assert (found.code, found.severity) == ("KC305", "error")
+    assert "0..65535" in found.message
+
+
+def test_log_level_subsystem_bits(write):
+    # 0x00010006: level 6 plus the SQL switch (common/ECLogger.h), accepted as is.
+    assert check(write, "log_level = 0x00010006\n") == []
+    assert check(write, "log_level = 65542\n") == []
+    # The SOAP switch existed until 8.7; in 11.0 no message carries it.
+    [found] = check(write, "log_level = 0x00100003\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "0x00100000 (soap, 8.0 to 8.7)" in found.message
+    assert check(write, "log_level = 0x00100003\n", release="8.7") == []
+    # Bits between the level and the switches are ignored by the logger.
+    [found] = check(write, "log_level = 0x00010036\n")
+    assert "0x30" in found.message and "level 6" in found.message
+    assert found.hint == "Write 0x00010006."
+    # The level part keeps its range: 0x00010009 logs as at 6.
+    [found] = check(write, "log_level = 0x00010009\n")
+    assert "level 9 is above 6" in found.message and "0x00010006" in found.hint
+
+
+def test_log_level_bits_in_every_cxx_component(tmp_path):
+    for component in ("archiver", "dagent", "gateway", "ical", "monitor", "server",
+                      "spooler"):
+        found = kcconf.validate_text("log_level = 0x00010006\n", component=component,
+                                     environ={})
+        assert [d for d in found if d.option == "log_level"] == [], component
 
 
 def test_a_bound_on_one_side_is_named_as_a_minimum(write):
@@ -145,7 +175,7 @@ def test_renamed_option_warns(write):
 def test_env_variable_unset_and_set(write):
     assert codes(check(write, "log_level = $KC_LEVEL\n")) == [(1, "KC313")]
     assert check(write, "log_level = $KC_LEVEL\n", env={"KC_LEVEL": "4"}) == []
-    assert codes(check(write, "log_level = $KC_LEVEL\n", env={"KC_LEVEL": "9"})) == \
+    assert codes(check(write, "mysql_port = $KC_PORT\n", env={"KC_PORT": "70000"})) == \
         [(1, "KC305")]
 
 
@@ -194,18 +224,18 @@ def test_python_service_invalid_utf8_stops_it(write):
 
 
 def test_validate_text_api():
-    found = kcconf.validate_text("log_level = 9\n", component="server", environ={})
+    found = kcconf.validate_text("mysql_port = 70000\n", component="server", environ={})
     assert [(d.line, d.code) for d in found] == [(1, "KC305")]
 
 
 # --- the command ------------------------------------------------------------------
 
 def test_cli_exit_status_and_format(write):
-    bad = write("server.cfg", "log_level = 9\n")
+    bad = write("server.cfg", "mysql_port = 70000\n")
     result = run_kcconf("validate", "--no-hints", str(bad))
     assert result.returncode == 1
     first = result.stdout.decode().splitlines()[0]
-    assert first == f"{bad}:1:13: error: log_level: 9 is outside 0..6 [KC305]"
+    assert first == f"{bad}:1:14: error: mysql_port: 70000 is outside 0..65535 [KC305]"
 
 
 def test_cli_warnings_pass_unless_strict(write):
@@ -215,22 +245,22 @@ def test_cli_warnings_pass_unless_strict(write):
 
 
 def test_cli_json(write):
-    path = write("server.cfg", "log_level = 9\n")
+    path = write("server.cfg", "mysql_port = 70000\n")
     result = run_kcconf("validate", "--format", "json", str(path))
     data = json.loads(result.stdout)
     assert data["version"] and data["files"][0]["diagnostics"][0]["code"] == "KC305"
 
 
 def test_colour_only_when_asked_and_never_with_no_color(write):
-    path = write("server.cfg", "log_level = 9\n")
+    path = write("server.cfg", "mysql_port = 70000\n")
     assert b"\x1b[" not in run_kcconf("validate", str(path)).stdout
     assert b"\x1b[" in run_kcconf("validate", "--color", "always", str(path)).stdout
     assert b"\x1b[" not in run_kcconf("validate", str(path), env={"NO_COLOR": "1"}).stdout
 
 
 def test_stdin(write):
-    result = run_kcconf("validate", "-", "--component", "server", stdin=b"log_level = 9\n")
-    assert result.returncode == 1 and b"<stdin>:1:13" in result.stdout
+    result = run_kcconf("validate", "-", "--component", "server", stdin=b"mysql_port = 70000\n")
+    assert result.returncode == 1 and b"<stdin>:1:14" in result.stdout
 
 
 def test_show_masks_secrets_and_marks_defaults(write):
@@ -559,3 +589,34 @@ def test_show_names_value_only_unexpanded_and_origin(write):
     result = run_kcconf("show", str(path), "log_levle")
     assert result.returncode == 1 and result.stdout == b""
     assert result.stderr == b"kcconf: log_levle: unknown option of server.cfg in Kopano 11.0\n"
+
+
+def test_ldap_type_words_the_plugin_does_not_know_are_warnings(write):
+    # The LDAP plugin tests only for 'binary' (and 'dn'); any other word is read as text.
+    [found] = check(write, "ldap_user_unique_attribute_type = string\n", component="ldap")[-1:]
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "treats it as text" in found.message
+    found = check(write, "ldap_group_security_attribute_type = yes\n", component="ldap")
+    assert [(d.code, d.severity) for d in found if d.code == "KC310"] == [("KC310", "warning")]
+    # Options without such a fallback keep the error.
+    assert [(d.code, d.severity) for d in check(write, "log_method = logfile\n")] == \
+        [("KC310", "error")]
+
+
+def test_process_model_words_the_service_does_not_know_mean_fork(tmp_path):
+    # gateway, ical and dagent compare with 'thread' (and dagent 'single') exactly; any
+    # other text runs the fork model: the service starts, so a warning.
+    for component in ("gateway", "ical", "dagent"):
+        found = kcconf.validate_text("process_model = Thread\n", component=component,
+                                     environ={})
+        assert [(d.code, d.severity) for d in found] == [("KC310", "warning")], component
+        assert "treats it as fork" in found[0].message
+        assert found[0].hint == "Write thread: the comparison is case-sensitive."
+
+
+def test_auth_method_words_the_server_does_not_know_mean_plugin(write):
+    # The server compares with 'pam' and 'kerberos'; everything else authenticates
+    # through the user plugin (ECUserManagement): a warning.
+    [found] = check(write, "auth_method = ldap\n")
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "treats it as plugin" in found.message

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    if ctx.fragment:
+    if ctx.partial:
         return
     # Built-in defaults hold no template expressions, so only assigned values can.
     templated = any(is_template(s.value or "") for s in ctx.effective.settings.touched())

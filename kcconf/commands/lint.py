@@ -11,10 +11,10 @@ import argparse
 import contextlib
 import sys
 
-from .. import formats, schema
+from .. import escape, formats, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..diagnostics import FROM_WORD, SEVERITY_RANK
-from ..lint import SettingsError, lint, load_settings
+from ..lint import SettingsError, lint, list_files, load_settings
 from . import error
 
 
@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     check_include_root(settings.include_root)
     if args.jobs < 0:
         raise UsageError(f"--jobs must be 0 (one per CPU) or more, not {args.jobs}")
+    if args.list_files:
+        return _list(args, settings)
     threshold = SEVERITY_RANK["warning" if args.strict else FROM_WORD[args.fail_on]]
     out = sys.stdout
     with contextlib.suppress(AttributeError, ValueError):
@@ -60,3 +62,25 @@ def run(args: argparse.Namespace) -> int:
     if totals.unreadable:
         return EXIT_TROUBLE
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _list(args: argparse.Namespace, settings) -> int:
+    """One line per file lint would check: path, component, release and the reason."""
+    out = sys.stdout
+    placed = unplaced = trouble = 0
+    for entry in list_files(args.paths or ["."], settings, args.release):
+        if entry.error is not None:
+            error(entry.error)
+            trouble += 1
+            continue
+        path, why = escape.human(entry.path), escape.human(entry.why)
+        if entry.component is None:
+            unplaced += 1
+            out.write(f"{path}: not placed: {why}\n")
+        else:
+            placed += 1
+            out.write(f"{path}: {entry.component}, release {entry.release}: {why}\n")
+    if not args.quiet:
+        out.write(f"{placed + unplaced} file(s): {placed} placed, {unplaced} not placed\n")
+    out.flush()
+    return EXIT_TROUBLE if trouble else EXIT_OK

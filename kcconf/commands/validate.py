@@ -8,6 +8,7 @@ import sys
 
 from .. import report
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
+from ..fragments import is_fragment_dir
 from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
@@ -28,7 +29,9 @@ def run(args: argparse.Namespace) -> int:
     json_files = []
     checked = 0
     for path in args.files:
-        if path != "-" and os.path.isdir(path):
+        if path != "-" and os.path.isdir(path) and not is_fragment_dir(path):
+            # A folder named like a config (server.cfg/) is a fragment directory, checked as
+            # the file its fragments make; any other folder is lint's job.
             sys.stderr.write(f"kcconf: {path}: is a directory; 'kcconf lint {path}' checks"
                              " the config files in it\n")
             trouble = True

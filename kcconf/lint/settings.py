@@ -87,10 +87,15 @@ class ProjectSettings:
         return any(pattern.matches(rel) for pattern in self.ignore)
 
     def mapping(self, rel: str) -> tuple[str | None, str | None]:
+        component, release, _ = self.mapping_of(rel)
+        return component, release
+
+    def mapping_of(self, rel: str) -> tuple[str | None, str | None, str | None]:
+        """(component, release, the pattern that matched) of the first matching entry."""
         for pattern, component, release in self.files:
             if pattern.matches(rel):
-                return component, release
-        return None, None
+                return component, release, pattern.text
+        return None, None, None
 
 
 def load_settings(path: str | None = None, start: str = ".") -> ProjectSettings:

@@ -112,6 +112,8 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
+        if spec.get("x-kc-otherwise"):
+            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
@@ -219,6 +221,8 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
+    if option.spec.get("x-kc-flag-bits"):
+        body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
     if sphinx:
@@ -234,6 +238,18 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     line = [type_default, shipped] if shipped else [type_default]
     body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
+
+
+def flag_list(option: Option) -> str:
+    """The switches an option's upper bits select at the option's release, as a table."""
+    name = option.spec["x-kc-flag-bits"]
+    rows = ["   * - bit\n     - decimal\n     - subsystem\n     - logs"]
+    for flag in schema.flags_at(name, option.series):
+        since = f" (from {flag['since']})" if flag["since"] != schema.series_list()[0] else ""
+        rows.append(f"   * - ``{flag['bit']}``\n     - {int(flag['bit'], 16)}\n"
+                    f"     - {text(flag['name'])}{since}\n     - {text(flag['meaning'])}")
+    return ("Subsystem bits, added to the level:\n\n.. list-table::\n   :header-rows: 1\n\n"
+            + "\n".join(rows))
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
