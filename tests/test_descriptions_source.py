@@ -183,3 +183,20 @@ def test_server_tcp_port_zero_opens_nothing_only_from_8_5_9_and_8_6_2():
     text = described("server", "server_tcp_port")
     assert "From 8.5.9 and 8.6.2 a value of 0 opens no listener" in text
     assert "From 8.5.9 and 8.6.2 a value of 0 opens no listener" in page("server", "8.6")
+
+
+@pytest.mark.parametrize("option", ["report_path", "report_ca_path", "license_timeout",
+                                    "client_update_log_level", "client_update_path",
+                                    "client_update_log_path"])
+def test_reloadable_options_that_nothing_reads_say_so(option):
+    # Flagged reloadable, but no code of the series reads them (8.4 on for the last four).
+    text = described("server", option)
+    assert "reads it" in text and ("nothing in the server reads it" in text.lower()
+                                   or "no code in those releases reads it" in text)
+
+
+@pytest.mark.parametrize("component", ["spooler", "dagent", "gateway", "ical", "server"])
+def test_tmp_path_says_the_environment_keeps_a_missing_directory(component):
+    # TmpPath::OverridePath falls back to /tmp for itself but exports the value as given.
+    text = described(component, "tmp_path")
+    assert "TMP and TEMP still name the missing directory" in text
