@@ -200,3 +200,9 @@ def test_tmp_path_says_the_environment_keeps_a_missing_directory(component):
     # TmpPath::OverridePath falls back to /tmp for itself but exports the value as given.
     text = described(component, "tmp_path")
     assert "TMP and TEMP still name the missing directory" in text
+
+
+def test_enable_ical_get_no_refuses_every_get():
+    # Http::HrValidateReq denies the GET method as a whole when the option is false.
+    text = described("ical", "enable_ical_get")
+    assert "every GET is refused" in text and "single items" in text
