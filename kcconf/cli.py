@@ -28,7 +28,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {_escaped(message)}\n")
         raise SystemExit(EXIT_TROUBLE)
 
 
@@ -156,7 +156,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
                                                      " pyproject.toml [tool.kcconf])")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="parallel workers (default: number of CPUs)")
+                   help="parallel workers (default: number of CPUs; at most 4 per CPU)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
@@ -242,8 +242,10 @@ COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], Non
      _show_arguments),
     ("diff", "diff", "what changed, and does it need a reload or a restart",
      "Compare effective settings (includes, $VARIABLE values"
-     " and defaults applied) and say whether a reload"
-     " applies the change or a restart is needed. OLD may be"
+     " and defaults applied) and say, from kcconf's reload"
+     " audit of Kopano's code, whether a reload applies"
+     " each change, applies it only to new connections, or"
+     " a restart is needed, and why. OLD may be"
      " the output of 'kopano-NAME --dump-config' ('-' for"
      " stdin). Two directories are compared file by file.",
      _diff_arguments),

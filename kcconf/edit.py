@@ -235,35 +235,23 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
 
 def _ineffective(result: validate.Result, written: Mapping[str, tuple[str, Edit]]
                  ) -> list[str]:
-    """Sets the service would not see: reading stops at a failing include before the
-    edited line, or a later line (an include, the continuation of an over-long line)
-    sets the option again to something else."""
+    """Sets the service would not see: a later line (an include, the continuation of an
+    over-long line) sets the option again to something else. (An include missing on
+    this machine, after which nothing is read, is not counted: the file may be edited
+    for another host, and validate reports the include.)"""
     problems = []
-    root = result.loaded.root.path
-    stopped = result.loaded.stopped_at
     for name, (value, edit) in written.items():
         setting = result.effective.settings.get(name)
         winner = setting.assignment if setting is not None else None
-        ours = winner is not None and winner.file == root and winner.entry.chunk == 0 and \
-            winner.value == value
-        if ours or (winner is not None and winner.value == value):
+        if winner is None or winner.value == value:
             continue
         secret = bool(setting and setting.option and setting.option.secret)
-        if winner is None and stopped is not None:
-            where = f"{stopped[0]}:{stopped[1]}"
-            problems.append(f"{name}: written on line {edit.line}, but the service stops"
-                            f" reading at the failing include on {where} and never reads"
-                            " it")
-        elif winner is not None:
-            where = f"{winner.file}:{winner.entry.line}"
-            if winner.entry.chunk:
-                where += " (the continuation of a line over 4095 bytes)"
-            shown = "another value" if secret else repr(winner.value)
-            problems.append(f"{name}: written on line {edit.line}, but {where} sets it"
-                            f" again later, so the service reads {shown}")
-        else:
-            problems.append(f"{name}: written on line {edit.line}, but the service does not"
-                            " read that line")
+        where = f"{winner.file}:{winner.entry.line}"
+        if winner.entry.chunk:
+            where += " (the continuation of a line over 4095 bytes)"
+        shown = "another value" if secret else repr(winner.value)
+        problems.append(f"{name}: written on line {edit.line}, but {where} sets it again"
+                        f" later, so the service reads {shown}")
     return problems
 
 

@@ -124,6 +124,14 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             _, ending = split_ending(lines[entry.line - 1])  # keep the line's own ending
             lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + ending
             return b"".join(lines)
+    for entry in doc.entries:
+        text = entry.text.strip()
+        done = (text.startswith("#") and text.lstrip("#").strip() == wanted) if comment else \
+            (entry.kind in _ACTIVE and text == wanted)
+        if done:
+            # Already as asked: containers apply the same variables at every start
+            # (kopano-docker's defaults name the line that is already active or commented).
+            return data
     what = "active line" if comment else "commented line"
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
 

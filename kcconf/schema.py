@@ -117,7 +117,7 @@ def components() -> dict[str, dict[str, Any]]:
     return kopano()["components"]
 
 
-RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established")
+RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established", "no-effect")
 """What the audit records per option and series (x-kc-reload, see schemas/meta.schema.json)."""
 UNAUDITED = "unaudited"
 """Flagged reloadable, but no audit entry covers the series yet: kcconf repeats the flag."""
@@ -243,10 +243,17 @@ class Component:
 
     @property
     def sighup(self) -> dict[str, str]:
-        """A Python service's handling of SIGHUP, from kopano.json: ``behaviour`` is
-        ``restart`` (a daemon that ignores the signal) or ``next-run`` (a program started
-        per run, which reads the file each time), with the evidence."""
+        """What SIGHUP does to the whole program, from kopano.json, where that overrides
+        the per-option audit: ``behaviour`` is ``restart`` (a Python daemon that ignores
+        the signal) or ``next-run`` (a program started per run, which reads the file each
+        time), with the evidence. Empty for the C++ daemons."""
         return components()[self.name].get("sighup", {})
+
+    @property
+    def runs_per_use(self) -> bool:
+        """A program started per run (kopano-backup, -autorespond, -archiver): a change
+        applies to its next run, with nothing to reload or restart."""
+        return self.sighup.get("behaviour") == "next-run"
 
     @property
     def specs(self) -> dict[str, dict[str, Any]]:

@@ -9,9 +9,9 @@ import functools
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, redact, schema, suppress
+from . import effective, loader, packagefiles, redact, schema, suppress
 from .checks import Context, all_checks
-from .diagnostics import Diagnostic, make, sort_key
+from .diagnostics import Diagnostic, make, sort_in_place
 from .dialect import Flavour
 from .records import field, record
 
@@ -59,13 +59,25 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     for check in all_checks():
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
-    found.sort(key=sort_key)
+    found = _outside_package_files(found, loaded)
+    sort_in_place(found)
     kept, suppressions = suppress.apply(found, loaded.documents)
     redactor = redact.for_documents(component, loaded.documents)
     for d in kept:
         redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
     return Result(loaded.root.path, component, series, loaded, state, kept, suppressions,
                   redactor)
+
+
+def _outside_package_files(found: list[Diagnostic], loaded: loader.Loaded) -> list[Diagnostic]:
+    """Warnings and notes about lines of the files Kopano's packages install are not the
+    administrator's to act on (a deprecated option Kopano itself sets; a package value
+    that ldap.cfg overrides, as intended): only errors there are reported."""
+    package = {doc.path for doc in loaded.documents[1:]  # not the file being checked
+               if doc.bundled or packagefiles.known(doc.path)}
+    if not package:
+        return found
+    return [d for d in found if d.file not in package or d.severity == "error"]
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,
@@ -82,9 +94,10 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     propmap = os.path.basename(path) in comp.propmap_files
     includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
                                repository=repository)
-    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap,
-                         includes=includes)
-    return check_loaded(loaded, comp, series, environ, check_host)
+    with loader.no_cycle_collection():
+        loaded = loader.load(path, flavour_of(comp), comp.directives, data=data,
+                             propmap=propmap, includes=includes)
+        return check_loaded(loaded, comp, series, environ, check_host)
 
 
 def validate_file(path: str, component: str | None = None, release: str | None = None, *,

@@ -49,14 +49,14 @@ def diff_text(component, series, old_text: str, new_text: str, tmp_path, new_ser
 
 EXPECTED_ACTION = {"applied": "reload", "unaudited": "reload",
                    "new-connections": "new-connections", "restart": "restart",
-                   "not-established": "restart"}
+                   "not-established": "restart", "no-effect": "no-effect"}
 """The verdict each audited behaviour must give (an unaudited flag keeps the flag's word)."""
 
 
 def fixed_action(component: schema.Component) -> str:
     """A change of an option the reader does not re-read: restart, except for Python
     programs started per run, which read the file afresh each time."""
-    return "next-run" if component.sighup.get("behaviour") == "next-run" else "restart"
+    return "next-run" if component.runs_per_use else "restart"
 
 
 CASES = [pytest.param(c, s, id=f"{c}-{s}") for c in schema.component_names()
@@ -71,7 +71,8 @@ def test_one_reloadable_and_one_restart_option(name, series, tmp_path):
     fixed = [o for o in options if not o.reloadable or component.python]
     if reloadable:
         o = reloadable[0]
-        expected = EXPECTED_ACTION[o.reload.behaviour]
+        expected = fixed_action(component) if component.runs_per_use else \
+            EXPECTED_ACTION[o.reload.behaviour]
         result = diff_text(component, series, "", f"{o.name} = {other_value(o)}\n", tmp_path)
         assert [(c.option, c.action) for c in result.real_changes] == [(o.name, expected)]
         assert result.verdict == expected
@@ -117,8 +118,8 @@ def test_reload_classification_matches_the_reference_for_every_option(reference,
                 flagged = "RELOADABLE" in entry.get("flags", []) and comp["parser"] == "c++"
                 change = changes[entry["name"]]
                 assert change.verdict.reloadable == flagged, (name, release, entry["name"])
-                expected = EXPECTED_ACTION[option.reload.behaviour] if flagged else \
-                    fixed_action(component)
+                expected = EXPECTED_ACTION[option.reload.behaviour] \
+                    if flagged and not component.runs_per_use else fixed_action(component)
                 assert change.action == expected, (name, release, entry["name"])
                 checked += 1
     assert checked > 5000

@@ -109,8 +109,17 @@ def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
         "Check the spelling against the component's manual page."
     shown = a.name if len(a.name) <= 60 else a.name[:57] + "..."
     return make("KC201", a.file, entry.line, entry.name_col,
-                f"unknown option {shown!r}: {consequence}", hint, severity=severity,
-                option=a.name)
+                f"unknown option {shown!r}{_cause(a)}: {consequence}", hint,
+                severity=severity, option=a.name)
+
+
+def _cause(a: Assignment) -> str:
+    """Names the file-format finding an unknown name follows from (reported before it)."""
+    if a.entry.chunk > 0:
+        return f" (the rest of line {a.entry.line}, which is longer than 4095 bytes)"
+    if a.entry.line == 1 and a.name.startswith("\ufeff"):
+        return " (the byte order mark is glued to the name)"
+    return ""
 
 
 def _span(releases: list[str]) -> str:

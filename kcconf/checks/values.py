@@ -15,6 +15,7 @@ from .. import values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..loader import Assignment
+from ..redact import MASK
 from ..schema import Option
 from . import Context
 
@@ -22,6 +23,7 @@ TRUE_WORDS = {"yes", "true", "1", "on", "enabled", "enable", "y"}
 FALSE_LOOKING = {"off", "disabled", "disable", "none", "n", "never", "nein", "non", "nope",
                  "null", "nil", "-", "", "0.0", "inactive"}
 INLINE_COMMENT = re.compile(r"\s[#;]")
+HASH_COMMENT = re.compile(r"\s#")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LISTEN_ITEM = re.compile(
     r"^(?:unix:/\S*|(?:\*|\[[0-9A-Fa-f:.]*\]|[^\s\[\]%:]*)(?:%[\w.-]+)?:(\d{1,5}))$")
@@ -31,9 +33,10 @@ HEX = re.compile(r"^(?:0[xX])?[0-9A-Fa-f]+$")
 
 
 def shown(option: Option, text: str) -> str:
-    """A value fit for a message: secrets are never shown."""
+    """A value fit for a message: secrets are never shown (and validate passes every
+    message through redact.Redactor besides)."""
     if option.secret:
-        return "***"
+        return MASK
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
@@ -206,10 +209,27 @@ def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
     if kind in ("integer", "duration", "loglevel"):
         yield from _integer(option, text, diag, has_comment)
         return
+    if has_comment and HASH_COMMENT.search(text):
+        yield from _after_comment(_enum(option, text, diag) if kind == "enum" else
+                                  _shape(option, text, diag))
+        return
     if kind == "enum":
         yield from _enum(option, text, diag)
         return
     yield from _shape(option, text, diag)
+
+
+def _after_comment(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """A value refused only because it holds a '# comment' (KC303, reported before it)
+    says so, once: each word of the comment is no further mistake."""
+    seen: set[str] = set()
+    for d in found:
+        if d.code in ("KC310", "KC315"):
+            if d.code in seen:
+                continue
+            seen.add(d.code)
+            d.message += " (the comment after it is part of the value)"
+        yield d
 
 
 def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Iterator[Diagnostic]:

@@ -8,21 +8,22 @@ import os
 import sys
 
 from .. import effective, escape, redact, schema
-from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError
 from ..diff import DiffResult, compare, loaded_of
 from ..loader import InputError
 from ..schema import ReleaseError
 from ..validate import ComponentError, pick_component
-from . import read_input
+from . import error, read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
+    "no-effect": "nothing to do: {service} does not read the changed options",
     "next-run": "nothing to reload or restart: {service} reads the file at each run,"
                 " so its next run uses the changes",
     "reload": "a reload applies every change: service {service} reload (or SIGHUP)",
-    "new-connections": "a reload applies the changes, some only to new connections:"
+    "new-connections": "a reload applies the changes, but {names} only to new connections:"
                        " service {service} reload; existing connections keep the old values"
-                       " until they end (restart {service} to apply them everywhere)",
+                       " until they end (a restart applies them everywhere)",
     "restart": "restart needed: service {service} restart",
 }
 
@@ -43,12 +44,22 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     results = []
+    trouble = False
     for old_path, new_path in pairs:
-        results.append(_one(args, old_path, new_path, old_series, new_series))
+        try:
+            results.append(_one(args, old_path, new_path, old_series, new_series))
+        except UsageError as err:
+            if len(pairs) == 1:
+                raise
+            # One bad file of a directory: say so and compare the others.
+            error(str(err))
+            trouble = True
     if args.format == "json":
         json.dump(escape.machine_data({"files": [r for r in results if r is not None]}),
                   sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    if trouble:
+        return EXIT_TROUBLE
     changed = any(r and r["changes"] for r in results)
     return EXIT_FINDINGS if changed else EXIT_OK
 
@@ -78,8 +89,8 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
             not component.present(new_series) and not component.present(old_series):
         raise UsageError(f"{component.name} does not exist in {new_series}")
     try:
-        old_loaded = _loaded(old_path, component)
-        new_loaded = _loaded(new_path, component)
+        old_loaded = _loaded(old_path, component, old_series)
+        new_loaded = _loaded(new_path, component, new_series)
     except InputError as err:
         raise UsageError(str(err)) from None
     redactor = redact.for_documents(component, [*old_loaded.documents,
@@ -95,11 +106,11 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
     return {"changes": result.real_changes}
 
 
-def _loaded(path, component):
+def _loaded(path, component, series):
     if path is None:
         return loaded_of(None, component)
     name, data = read_input(path, "<dump>" if path == "-" else None)
-    return loaded_of(name, component, data)
+    return loaded_of(name, component, data, series)
 
 
 def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
@@ -146,11 +157,10 @@ def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -
         else:
             out.write(f"{label}: {c.option}: unknown option removed{where}\n")
     verdict = result.verdict
-    text = VERDICT_TEXT[verdict].format(service=service)
+    text = VERDICT_TEXT[verdict].format(service=service,
+                                        names=", ".join(result.new_connection_options))
     if verdict == "restart" and result.restart_options:
         text += f" (for {', '.join(result.restart_options)})"
-    elif verdict == "new-connections":
-        text += f" (for {', '.join(result.new_connection_options)})"
     if result.old_series != result.new_series and result.real_changes:
         text += f"; {result.old_series} -> {result.new_series} is an upgrade"
     out.write(f"{label}: {text}\n")

@@ -14,6 +14,7 @@ from ..redact import Redactor
 from ..schema import ReleaseError
 from ..validate import ComponentError
 from ..validate import run as validate_one
+from . import read_input
 
 
 def display(setting: Setting, redactor: Redactor) -> str | None:
@@ -28,10 +29,18 @@ def rejected_note(setting: Setting, refused: Assignment, redactor: Redactor) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    name, data = read_input(args.file)
     try:
-        result = validate_one(args.file, args.component, args.release)
+        result = validate_one(name, args.component, args.release, data=data)
     except (InputError, ComponentError, ReleaseError) as err:
         raise UsageError(str(err)) from None
+    stopped = result.loaded.stopped_at
+    if stopped is not None:
+        # The service would not run with what follows: printing defaults would mislead.
+        why = next((d.message for d in result.diagnostics
+                    if (d.file, d.line) == stopped and d.code.startswith("KC11")), "")
+        raise UsageError(f"{stopped[0]}:{stopped[1]}: {why or 'a failing include'};"
+                         " the settings after it are unknown, nothing shown")
     rows = []
     for name, setting in result.effective.settings.items():
         option = setting.option
@@ -52,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
                 "file": a.file if a else None,
                 "line": a.entry.line if a else None,
                 "reloadable": bool(option and option.reloadable),
+                "reload_behaviour": option.reload.behaviour
+                if option and option.reloadable and not result.component.python else None,
             }
+            if a is not None and a.file in result.loaded.bundled:
+                data[name]["package_facts"] = True  # the file is not on this machine
             refused = result.effective.rejected.get(name)
             if refused is not None:
                 data[name]["rejected"] = {"value": result.redactor.value(name, refused.value),
@@ -73,5 +86,7 @@ def run(args: argparse.Namespace) -> int:
         if args.origin and setting.assignment:
             a = setting.assignment
             line += f"    # {a.file}:{a.entry.line}"
+            if a.file in result.loaded.bundled:
+                line += f" (not on this machine: the {result.series} package's settings)"
         sys.stdout.write(escape.human(line) + "\n")
     return EXIT_OK

@@ -72,7 +72,7 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
-                              repository=os.path.abspath(settings.root))
+                              repository=repository_of(path, settings))
     except InputError as err:
         return FileResult(path, component, series, [], str(err))
     dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT
@@ -85,6 +85,28 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
     if diagnostics:
         end_columns(diagnostics, result.loaded.documents)
     return FileResult(path, component, series, diagnostics)
+
+
+def repository_of(path: str, settings: ProjectSettings) -> str:
+    """The folder whose absolute include targets are the repository's own (read, and
+    missing there is missing); targets elsewhere live on the server. It is the settings
+    file's folder, else the nearest folder above the file with a .git, else the file's
+    own folder."""
+    if settings.source is not None:
+        return os.path.abspath(settings.root)
+    return _checkout_of(os.path.dirname(os.path.abspath(path)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _checkout_of(folder: str) -> str:
+    probe = folder
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return folder
+        probe = parent
 
 
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:

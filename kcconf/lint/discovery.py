@@ -3,6 +3,7 @@ order, each once, ignored paths left out."""
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,7 @@ def discover(paths: Iterable[str], settings: ProjectSettings) -> Iterator[str | 
     expanded: list[tuple[str, bool, str | None]] = []  # (path, named explicitly, error)
     for given in paths:
         if glob.has_magic(given):
-            found = sorted(glob.glob(given, recursive=True))
+            found = expand_glob(given)
             if not found:
                 expanded.append((given, False, f"{given}: no file matches"))
             expanded.extend((p, False, None) for p in found)
@@ -62,6 +63,78 @@ def discover(paths: Iterable[str], settings: ProjectSettings) -> Iterator[str | 
             if seen is not None:
                 seen.add(path)
             yield path
+
+
+def expand_glob(pattern: str) -> list[str]:
+    """The paths ``pattern`` matches, sorted, each once, like ``glob.glob(pattern,
+    recursive=True)`` but without following symbolic links to folders for ``**``: a link
+    to a parent folder would loop (ever longer paths to the same files, until memory
+    runs out). A magic part other than ``**`` matches names in one folder, links too;
+    names starting with a dot match only a pattern part that does."""
+    parts = pattern.split(os.sep)
+    start = os.sep if pattern.startswith(os.sep) else ""
+    if start:
+        parts = parts[1:]
+    found: set[str] = set()
+    stack: list[tuple[str, int]] = [(start, 0)]
+    while stack:
+        base, index = stack.pop()
+        if index == len(parts):
+            if base and os.path.lexists(base):
+                found.add(base)
+            continue
+        part = parts[index]
+        last = index + 1 == len(parts)
+        if part == "**":
+            stack.append((base, index + 1))  # no folder at all
+            for entry in _entries(base):
+                if entry.name[0] == ".":
+                    continue
+                if _real_folder(entry):
+                    stack.append((entry.path, index))  # one more folder
+                elif last:
+                    found.add(entry.path)  # a trailing ** matches files too
+            continue
+        if not glob.has_magic(part):
+            path = os.path.join(base, part)
+            if last or os.path.isdir(path):
+                stack.append((path, index + 1))
+            continue
+        for entry in _entries(base):
+            if (entry.name[0] != "." or part[0] == ".") and \
+                    fnmatch.fnmatchcase(entry.name, part) and (last or entry.is_dir()):
+                stack.append((entry.path, index + 1))
+    return sorted(found)
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder or ".") as scan:
+            entries = list(scan)
+    except OSError:
+        return []
+    if not folder:  # scandir(".") names entries ./x; glob names them x
+        return [_Named(e.name, e) for e in entries]  # type: ignore[misc]
+    return entries
+
+
+class _Named:
+    """A directory entry of the working directory, named without './' as glob does."""
+
+    __slots__ = ("_entry", "name", "path")
+
+    def __init__(self, name: str, entry: os.DirEntry[str]) -> None:
+        self.name, self.path, self._entry = name, name, entry
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_dir(follow_symlinks=follow_symlinks)
+
+
+def _real_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _overlapping(paths: list[str]) -> bool:

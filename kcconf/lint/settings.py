@@ -109,6 +109,9 @@ def load_settings(path: str | None = None, start: str = ".") -> ProjectSettings:
             raise SettingsError(f"{candidate}: cannot read: {err.strerror or err}") from None
         except tomllib.TOMLDecodeError as err:
             raise SettingsError(f"{candidate}: not valid TOML: {err}") from None
+        except RecursionError:
+            raise SettingsError(f"{candidate}: not valid kcconf settings: arrays or tables"
+                                " nested too deeply to read") from None
         if os.path.basename(candidate) == "pyproject.toml":
             data = data.get("tool", {}).get("kcconf")
             if data is None:

@@ -47,10 +47,11 @@ def render(component: Component, series: str) -> str:
     out.append("# Every option is commented out and shows its built-in default; remove the #")
     out.append("# and change the value to set it. Comments need # in the first column, and")
     out.append("# nothing may follow a value: 'name = 3 # note' sets the value '3 # note'.")
-    if component.python:
-        when = ("each time it runs" if component.sighup.get("behaviour") == "next-run"
-                else "only at start")
-        out.append(f"# Read by {component.service} (Python): it reads the file {when}.")
+    if component.runs_per_use:
+        out.append(f"# {component.service} reads this file each time it runs: a change"
+                   " applies to its next run.")
+    elif component.python:
+        out.append(f"# Read by {component.service} (Python): it reads the file only at start.")
     else:
         out.append("# Options marked [reload] take effect on"
                    f" 'service {component.service} reload',")

@@ -292,9 +292,9 @@ def file_format(component: Component) -> str:
 
 def reload_fact(component: Component, option: Option) -> str:
     """What a reload does with the option, from the audit: the same words as RELOADING."""
+    if component.runs_per_use:
+        return "Read each time the program runs: the next run uses a change."
     if component.python:
-        if component.sighup.get("behaviour") == "next-run":
-            return "Read each time the program runs: the next run uses a change."
         return "Read only at start."
     rel = option.reload
     if not option.reloadable:
@@ -305,6 +305,9 @@ def reload_fact(component: Component, option: Option) -> str:
     if rel.behaviour == "restart":
         return ("Needs a restart: a reload accepts the new value, but the service reads it"
                 " only at start.")
+    if rel.behaviour == "no-effect":
+        return ("The service does not read it in this release: neither a reload nor a"
+                " restart changes anything.")
     if rel.behaviour == "not-established":
         return ("A reload accepts the new value; whether the service then uses it is not"
                 " established, so restart to be sure.")
@@ -318,6 +321,7 @@ RELOAD_LISTS = (
     ("restart", "Accepted by a reload but not applied in {series} (restart needed)"),
     ("not-established", "Accepted by a reload, not established whether applied, in {series}"
                         " (restart to be sure)"),
+    ("no-effect", "Flagged reloadable but read by nothing in {series}"),
 )
 
 
@@ -338,14 +342,20 @@ def reloadable_names(component: Component, series: str) -> list[str]:
 
 def reloading(component: Component, series: str) -> str:
     service = component.service
+    if component.runs_per_use:
+        signal = ("While it runs it ignores SIGHUP." if component.python else
+                  "It has no SIGHUP handler: ``kill -HUP`` ends a running"
+                  f" {service} instead of reloading it.")
+        return (f"{service} is not a daemon: it reads this file each time it runs, so"
+                f" the next run uses a change, with nothing to reload or restart. {signal}\n")
     if component.python:
-        if component.sighup.get("behaviour") == "next-run":
-            return (f"{service} is not a daemon: it reads this file each time it runs, so"
-                    " the next run uses a change, with nothing to reload or restart. While"
-                    " it runs it ignores SIGHUP.\n")
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
+    if component.sighup.get("behaviour") == "restart":
+        return (f"{service} has no SIGHUP handler: ``kill -HUP`` ends it instead of"
+                f" reloading it. It reads this file only at start, so after every change"
+                f" restart it with ``service {service} restart``.\n")
     intro = ""
     if service == "kopano-server" and component.name != "server":
         intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
@@ -367,11 +377,13 @@ def reloading(component: Component, series: str) -> str:
             names = ", ".join(o.name for o in lists[key])
             out.append(f"{title.format(series=series)}: {text(names)}.\n")
         if key == "applied" and groups.get("new-connections"):
-            out.append(f"Applied by a reload only to new connections in {series}:\n")
-            out.append("\n".join(
-                f"- {text(o.name)}: to {text(o.reload.applies_to or NEW_CONNECTIONS)};"
-                " existing ones keep the old value." for o in groups["new-connections"])
-                + "\n")
+            by_who: dict[str, list[str]] = {}
+            for o in groups["new-connections"]:
+                by_who.setdefault(o.reload.applies_to or NEW_CONNECTIONS, []).append(o.name)
+            out.append(f"Applied by a reload only to new connections in {series}; existing"
+                       " ones keep the old values:\n")
+            out.append("\n".join(f"- to {text(who)}: {text(', '.join(names))}."
+                                  for who, names in by_who.items()) + "\n")
     if groups.get(schema.UNAUDITED):
         names = ", ".join(o.name for o in groups[schema.UNAUDITED])
         out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
