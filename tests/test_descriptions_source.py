@@ -92,7 +92,8 @@ def test_a_host_name_in_a_listener_is_an_error(write, component, line):
 
 
 @pytest.mark.parametrize("value", ["*:143", "*%lo:143", "[::1]:143", "192.0.2.7:143",
-                                   "[fe80::1%eth0]:143", "unix:/run/kopano/imap.sock"])
+                                   "[fe80::1%eth0]:143", "unix:/run/kopano/imap.sock",
+                                   "*:143 # the words of a comment are no host names"])
 def test_numeric_listeners_and_sockets_pass(write, value):
     got = findings(write, "gateway", f"imap_listen = {value}\n")
     assert not any(rule.startswith("listener-") for _, rule in got), got
