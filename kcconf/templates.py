@@ -20,6 +20,7 @@ hides settings from kcconf: ``Masked.unseen`` says so, and whole-configuration c
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -33,10 +34,21 @@ _ANGLE = rb"<%(?:(?!%>).)*%>"
 _SMARTY = rb"\{(?:\*(?:(?!\*\}).)*\*|/?[A-Za-z$][^{}\n]*)\}"
 _TAGS = {JINJA: _CURLY + b"|" + _ANGLE, ERB: _ANGLE + b"|" + _CURLY, GO: _CURLY + b"|" + _ANGLE,
          MASON: _ANGLE + b"|" + _CURLY, SMARTY: _SMARTY + b"|" + _CURLY, PERL: _CURLY}
-TAG_LINE = {name: re.compile(rb"^[ \t]*(?:" + tag + rb")(?:[ \t]*(?:" + tag + rb"))*[ \t]*\r?$")
-            for name, tag in _TAGS.items()}
-"""A line that is nothing but template tags, per dialect."""
-_TAG_TEXT = {name: re.compile(tag) for name, tag in _TAGS.items()}
+
+
+@functools.cache
+def tag_line(dialect: str) -> re.Pattern[bytes]:
+    """A line that is nothing but template tags, in ``dialect``. Compiled on first use:
+    most configs are no templates, and these patterns cost start-up time."""
+    tag = _TAGS[dialect]
+    return re.compile(rb"^[ \t]*(?:" + tag + rb")(?:[ \t]*(?:" + tag + rb"))*[ \t]*\r?$")
+
+
+@functools.cache
+def _tag_text(dialect: str) -> re.Pattern[bytes]:
+    return re.compile(_TAGS[dialect])
+
+
 MARKERS = (b"{%", b"{{", b"{#", b"<%")
 MASON_BLOCK = re.compile(rb"^[ \t]*<%(args|init|once|shared|perl|cleanup|doc|flags|attr|filter|"
                          rb"method|def|text)\b[^>]*>", re.IGNORECASE)
@@ -110,7 +122,7 @@ def mask(path: str, data: bytes, dialect: str | None = None) -> Masked:
     blocks = 0
     perl_depth = 0
     mason_end: bytes | None = None
-    tag_line = TAG_LINE[dialect]
+    whole_line_tags = tag_line(dialect)
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
         body = line.rstrip(b"\r\n")
         ending = line[len(body):]
@@ -143,8 +155,8 @@ def mask(path: str, data: bytes, dialect: str | None = None) -> Masked:
             result.unseen = True
             out.append(b"#" + ending)
             continue
-        if tags is None and (b"{" in body or b"<%" in body) and tag_line.match(body):
-            tags = [m.group() for m in _TAG_TEXT[dialect].finditer(body)]
+        if tags is None and (b"{" in body or b"<%" in body) and whole_line_tags.match(body):
+            tags = [m.group() for m in _tag_text(dialect).finditer(body)]
         if tags is None:
             if stack:
                 result.paths[number] = tuple((b, a) for b, a, c in stack if c)
