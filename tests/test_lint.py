@@ -558,3 +558,31 @@ def test_validate_of_a_directory_points_at_lint(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"kcconf: {tmp_path}: is a directory; 'kcconf lint {tmp_path}'"
                              " checks the config files in it\n").encode()
+
+
+def test_settings_are_found_upwards_to_the_repository_top(tmp_path):
+    """As ruff, yamllint and shellcheck: from the checked path's folder up to the folder
+    holding .git; kcconf validate honours the same settings."""
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    deeper = top / "hosts" / "a"
+    deeper.mkdir(parents=True)
+    (deeper / "server.cfg").write_text("audit_log_enabled = off\nsoftdelete_lifetime = 30d\n")
+    (top / "pyproject.toml").write_text(
+        '[tool.kcconf]\ndisable = ["KC302"]\n[tool.kcconf.severity]\nKC306 = "error"\n')
+    expected = [("KC306", "error")]
+    runs = ((deeper, ["lint"]), (top / "hosts", ["lint"]), (top, ["lint", "hosts/a"]),
+            (deeper, ["validate", "server.cfg"]), (top, ["validate", "hosts/a/server.cfg"]))
+    for cwd, args in runs:
+        result = run_kcconf(*args, "-q", cwd=cwd)
+        found = re.findall(rb": (error|warning|note): .*\[(KC\d+)\]", result.stdout)
+        assert [(c.decode(), s.decode()) for s, c in found] == expected, (cwd, args)
+        assert result.returncode == 1
+    # a .kcconf.toml nearer the file wins; nothing above the repository's top is read
+    (top / "hosts" / ".kcconf.toml").write_text("disable = []\n")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout and b": warning: softdelete_lifetime" in result.stdout
+    (top / "hosts" / ".kcconf.toml").unlink()
+    (top / "pyproject.toml").rename(tmp_path / "pyproject.toml")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout

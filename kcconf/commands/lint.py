@@ -18,11 +18,20 @@ from ..lint import SettingsError, lint, list_files, load_settings
 from . import error
 
 
+def _start(paths: list[str]) -> str:
+    """Where the settings search begins: the first path named (a glob: its fixed part)."""
+    for path in paths:
+        if path != "-":
+            fixed = path.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
+            return fixed or "."
+    return "."
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         if args.release:
             schema.resolve_release(args.release)
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, start=_start(args.paths))
         if args.include_root:
             settings.include_root = args.include_root
     except (SettingsError, schema.ReleaseError) as err:

@@ -99,9 +99,12 @@ class ProjectSettings:
 
 
 def load_settings(path: str | None = None, start: str = ".") -> ProjectSettings:
-    """``--config FILE``, else ``.kcconf.toml``, else ``pyproject.toml [tool.kcconf]``."""
-    candidates = [path] if path else [os.path.join(start, ".kcconf.toml"),
-                                      os.path.join(start, "pyproject.toml")]
+    """``--config FILE``, else the nearest ``.kcconf.toml`` or ``pyproject.toml`` with
+    ``[tool.kcconf]`` from ``start`` upwards to the repository's top folder."""
+    from ..settings_file import find_settings_file
+
+    found = None if path else find_settings_file(start)
+    candidates = [path] if path else [os.path.relpath(found)] if found else []
     for candidate in candidates:
         if not os.path.isfile(candidate):
             if path:
@@ -139,7 +142,7 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     unknown = sorted(set(data) - SETTINGS_KEYS)
     if unknown:
         raise fail(f"unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTINGS_KEYS))}")
-    root = os.path.dirname(source) or "."
+    root = os.path.relpath(os.path.dirname(source) or ".")
     settings = ProjectSettings(source=source, root=root)
     settings.release = _release(data.get("release"), fail, "release")
     include_root = data.get("include-root")
