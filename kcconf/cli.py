@@ -184,6 +184,23 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list-files", action="store_true",
                    help="print the files that would be checked, as which component and"
                         " release, and why; check nothing")
+    p.add_argument("--select", metavar="CODES", action="append", default=None,
+                   help="report only these codes, code prefixes (KC3) or names"
+                        " (inline-comment), comma-separated")
+    p.add_argument("--extend-select", metavar="CODES", action="append", default=None,
+                   help="add these to --select (default: all codes)")
+    p.add_argument("--ignore", metavar="CODES", action="append", default=None,
+                   help="never report these codes, prefixes or names")
+    p.add_argument("--statistics", action="store_true",
+                   help="end with the number of findings per code")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even with findings (2 still for usage and input errors)")
+    p.add_argument("--no-hints", action="store_true", help="leave out the hint lines (text)")
+    p.add_argument("--component", "-c", metavar="NAME",
+                   help="check every file as this component (server, spooler, ...)")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with PATH '-': the name standard input is checked as (its"
+                        " component, settings and messages)")
     p.set_defaults(run=_lazy("lint"))
 
 

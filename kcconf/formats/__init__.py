@@ -72,12 +72,13 @@ class Formatter(Protocol):
     def end(self, out: TextIO, totals: Totals) -> None: ...
 
 
-def get(name: str, *, colour: bool = False, quiet: bool = False) -> Formatter:
+def get(name: str, *, colour: bool = False, quiet: bool = False, hints: bool = True
+        ) -> Formatter:
     """The formatter called ``name`` (one of NAMES); only its module is imported."""
     if name == "text":
         from .text import Text
 
-        return Text(colour, quiet)
+        return Text(colour, quiet, hints)
     if name == "json":
         from .json_format import Json
 

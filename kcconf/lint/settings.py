@@ -69,6 +69,8 @@ class ProjectSettings:
     release: str | None = None
     source: str | None = None
     root: str = "."
+    component: str | None = None
+    """--component: every file is checked as this component (not from the settings file)."""
     include_root: str | None = None
     """Absolute !include/!propmap targets are read below this directory (a sysroot);
     None: they live on the server, and a missing one is a note (KC120)."""
