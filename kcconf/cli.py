@@ -163,7 +163,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
                                                             " (default: .)")
     p.add_argument("--format", "-f", default="text",
-                   choices=("text", "json", "sarif", "github", "junit"),
+                   choices=("text", "json", "sarif", "github", "junit", "gitlab"),
                    help="output format (default: text)")
     p.add_argument("--fail-on", choices=("error", "warning", "note", "info"), default="error",
                    metavar="{error,warning,note}",

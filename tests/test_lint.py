@@ -651,3 +651,29 @@ def test_warns_when_no_config_file_was_found(tmp_path):
     (tmp_path / "notes.txt").write_text("log_level = 9\n")
     result = run_kcconf("lint", str(tmp_path))
     assert result.stderr == f"kcconf: warning: no config files found in {tmp_path}\n".encode()
+
+
+def test_gitlab_code_quality_format(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "server.cfg").write_text(README_FILE)
+    result = run_kcconf("lint", "-f", "gitlab", cwd=tmp_path)
+    assert result.returncode == 1
+    issues = json.loads(result.stdout)
+    assert {(i["check_name"], i["severity"], i["location"]["lines"]["begin"])
+            for i in issues} == {
+        ("KC305", "major", 1), ("KC307", "minor", 1), ("KC302", "minor", 2),
+        ("KC303", "minor", 3), ("KC310", "major", 3), ("KC306", "minor", 4),
+        ("KC201", "major", 5)}
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity",
+                              "location"}
+        assert issue["location"]["path"] == "etc/server.cfg"
+        assert issue["description"].endswith(f"[{issue['check_name']}]")
+    prints = {i["fingerprint"] for i in issues}
+    assert len(prints) == len(issues)
+    # lines moving keep the fingerprints (GitLab matches issues between pipelines by them)
+    (tmp_path / "etc" / "server.cfg").write_text("# moved\n\n" + README_FILE)
+    moved = json.loads(run_kcconf("lint", "-f", "gitlab", cwd=tmp_path).stdout)
+    assert {i["fingerprint"] for i in moved} == prints
+    assert json.loads(run_kcconf("lint", "-f", "gitlab", "--select", "KC9",
+                                 cwd=tmp_path).stdout or "[]") == []
