@@ -677,3 +677,20 @@ def test_gitlab_code_quality_format(tmp_path):
     assert {i["fingerprint"] for i in moved} == prints
     assert json.loads(run_kcconf("lint", "-f", "gitlab", "--select", "KC9",
                                  cwd=tmp_path).stdout or "[]") == []
+
+
+def test_bare_disable_and_unknown_codes(tmp_path):
+    (tmp_path / "server.cfg").write_text(
+        "# kcconf: disable\nlog_level = 010\n"               # KC305 and KC307 silenced
+        "# kcconf: disable=KC999,KC302\naudit_log_enabled = off\n")
+    for command in (["lint"], ["validate", "server.cfg"]):
+        result = run_kcconf(*command, "-q", cwd=tmp_path)
+        assert result.stdout.decode().splitlines() == [
+            "server.cfg:3:1: warning: 'kcconf: disable' names KC999, which is not a kcconf"
+            " code [KC603]",
+            "    hint: Correct it ('kcconf explain' lists the codes) or remove it."], command
+    (tmp_path / ".kcconf.toml").write_text('[severity]\nKC30 = "error"\n')
+    result = run_kcconf("lint", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        b"kcconf: .kcconf.toml: 'severity': KC30 is not a kcconf code ('kcconf explain'"
+        b" lists them)\n")

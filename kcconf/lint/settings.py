@@ -156,9 +156,11 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
                                                                 "ignore")]
     codes = _strings(data.get("disable", []), fail, "disable")
     settings.disable = frozenset(c.upper() for c in codes)
+    _known_codes(settings.disable, fail, "disable")
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
         raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"note\"")
+    _known_codes({code.upper() for code in severity}, fail, "severity")
     for code, level in severity.items():
         if level not in FROM_WORD:
             raise fail(f"severity of {code}: {level!r} is not error, warning or note")
@@ -180,6 +182,15 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
         release = _release(item.get("release"), fail, f"files entry {n}: release")
         settings.files.append((PathPattern.parse(item["path"]), component, release))
     return settings
+
+
+def _known_codes(codes: set[str] | frozenset[str], fail, key: str) -> None:
+    """A code no release has is a typo: it would silence or change nothing."""
+    from ..diagnostics import CODES
+
+    unknown = sorted(set(codes) - set(CODES))
+    if unknown:
+        raise fail(f"'{key}': {unknown[0]} is not a kcconf code ('kcconf explain' lists them)")
 
 
 def _strings(value: Any, fail, key: str) -> list[str]:
