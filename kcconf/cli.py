@@ -149,7 +149,8 @@ def _defaults_arguments(p: argparse.ArgumentParser) -> None:
 def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="report drift, write nothing")
     p.add_argument("--root", metavar="DIR", default=None,
-                   help="the checkout to write into (default: the one kcconf runs from)")
+                   help="the checkout to write into (default: the one the current folder"
+                        " is in, else the one kcconf runs from)")
 
 
 def _man_arguments(p: argparse.ArgumentParser) -> None:
