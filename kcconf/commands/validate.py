@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         if path != "-" and os.path.isdir(path) and not is_fragment_dir(path):
             # A folder named like a config (server.cfg/) is a fragment directory, checked as
             # the file its fragments make; any other folder is lint's job.
-            sys.stderr.write(f"kcconf: {path}: is a directory; 'kcconf lint {path}' checks"
-                             " the config files in it\n")
+            error(f"{path}: is a directory; 'kcconf lint {path}' checks the config files"
+                  " in it")
             trouble = True
             continue
         try:
