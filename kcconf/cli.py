@@ -149,7 +149,8 @@ def _defaults_arguments(p: argparse.ArgumentParser) -> None:
 def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="report drift, write nothing")
     p.add_argument("--root", metavar="DIR", default=None,
-                   help="the checkout to write into (default: the one kcconf runs from)")
+                   help="the checkout to write into (default: the one the current folder"
+                        " is in, else the one kcconf runs from)")
 
 
 def _man_arguments(p: argparse.ArgumentParser) -> None:
@@ -163,7 +164,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
                                                             " (default: .)")
     p.add_argument("--format", "-f", default="text",
-                   choices=("text", "json", "sarif", "github", "junit"),
+                   choices=("text", "json", "sarif", "github", "junit", "gitlab"),
                    help="output format (default: text)")
     p.add_argument("--fail-on", choices=("error", "warning", "note", "info"), default="error",
                    metavar="{error,warning,note}",
@@ -184,6 +185,23 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list-files", action="store_true",
                    help="print the files that would be checked, as which component and"
                         " release, and why; check nothing")
+    p.add_argument("--select", metavar="CODES", action="append", default=None,
+                   help="report only these codes, code prefixes (KC3) or names"
+                        " (inline-comment), comma-separated")
+    p.add_argument("--extend-select", metavar="CODES", action="append", default=None,
+                   help="add these to --select (default: all codes)")
+    p.add_argument("--ignore", metavar="CODES", action="append", default=None,
+                   help="never report these codes, prefixes or names")
+    p.add_argument("--statistics", action="store_true",
+                   help="end with the number of findings per code")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even with findings (2 still for usage and input errors)")
+    p.add_argument("--no-hints", action="store_true", help="leave out the hint lines (text)")
+    p.add_argument("--component", "-c", metavar="NAME",
+                   help="check every file as this component (server, spooler, ...)")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with PATH '-': the name standard input is checked as (its"
+                        " component, settings and messages)")
     p.set_defaults(run=_lazy("lint"))
 
 

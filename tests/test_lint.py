@@ -558,3 +558,139 @@ def test_validate_of_a_directory_points_at_lint(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"kcconf: {tmp_path}: is a directory; 'kcconf lint {tmp_path}'"
                              " checks the config files in it\n").encode()
+
+
+def test_settings_are_found_upwards_to_the_repository_top(tmp_path):
+    """As ruff, yamllint and shellcheck: from the checked path's folder up to the folder
+    holding .git; kcconf validate honours the same settings."""
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    deeper = top / "hosts" / "a"
+    deeper.mkdir(parents=True)
+    (deeper / "server.cfg").write_text("audit_log_enabled = off\nsoftdelete_lifetime = 30d\n")
+    (top / "pyproject.toml").write_text(
+        '[tool.kcconf]\ndisable = ["KC302"]\n[tool.kcconf.severity]\nKC306 = "error"\n')
+    expected = [("KC306", "error")]
+    runs = ((deeper, ["lint"]), (top / "hosts", ["lint"]), (top, ["lint", "hosts/a"]),
+            (deeper, ["validate", "server.cfg"]), (top, ["validate", "hosts/a/server.cfg"]))
+    for cwd, args in runs:
+        result = run_kcconf(*args, "-q", cwd=cwd)
+        found = re.findall(rb": (error|warning|note): .*\[(KC\d+)\]", result.stdout)
+        assert [(c.decode(), s.decode()) for s, c in found] == expected, (cwd, args)
+        assert result.returncode == 1
+    # a .kcconf.toml nearer the file wins; nothing above the repository's top is read
+    (top / "hosts" / ".kcconf.toml").write_text("disable = []\n")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout and b": warning: softdelete_lifetime" in result.stdout
+    (top / "hosts" / ".kcconf.toml").unlink()
+    (top / "pyproject.toml").rename(tmp_path / "pyproject.toml")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout
+
+
+README_FILE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
+               "softdelete_lifetime = 30d\nimap_listen = *:143\n")
+"""The README's worked example: KC305 and KC307 on line 1, KC302, KC303 and KC310,
+KC306, KC201."""
+
+
+def test_select_ignore_and_extend_select(tmp_path):
+    (tmp_path / "server.cfg").write_text(README_FILE)
+
+    def codes(*args: str) -> list[str]:
+        result = run_kcconf("lint", "-f", "json", *args, cwd=tmp_path)
+        assert result.returncode in (0, 1), result.stderr
+        return sorted(d["code"] for f in json.loads(result.stdout)["files"]
+                      for d in f["diagnostics"])
+
+    everything = codes()
+    assert everything == ["KC201", "KC302", "KC303", "KC305", "KC306", "KC307", "KC310"]
+    assert codes("--select", "KC30") == ["KC302", "KC303", "KC305", "KC306", "KC307"]
+    assert codes("--select", "inline-comment,KC201") == ["KC201", "KC303"]
+    assert codes("--select", "KC201", "--extend-select", "KC310") == ["KC201", "KC310"]
+    assert codes("--ignore", "KC3") == ["KC201"]
+    assert codes("--extend-select", "KC201") == everything
+    result = run_kcconf("lint", "--ignore", "KC999", cwd=tmp_path)
+    assert result.returncode == 2 and b"--ignore: 'KC999' is no kcconf code" in result.stderr
+    # what is not selected does not fail the run either
+    assert run_kcconf("lint", "--select", "KC302", cwd=tmp_path).returncode == 0
+
+
+def test_statistics_exit_zero_and_no_hints(tmp_path):
+    (tmp_path / "server.cfg").write_text(README_FILE)
+    result = run_kcconf("lint", "--statistics", "--exit-zero", "--no-hints", cwd=tmp_path)
+    assert result.returncode == 0
+    lines = result.stdout.decode().splitlines()
+    assert not any(line.startswith("    hint:") for line in lines)
+    assert lines[-7:] == [f"{1:5d}  {code}  {name}" for code, name in (
+        ("KC201", "unknown-option"), ("KC302", "boolean-misread"), ("KC303", "inline-comment"),
+        ("KC305", "out-of-range"), ("KC306", "trailing-text"), ("KC307", "octal-number"),
+        ("KC310", "invalid-choice"))]
+    # machine formats stay one document: the counts go to stderr
+    result = run_kcconf("lint", "-f", "json", "--statistics", cwd=tmp_path)
+    json.loads(result.stdout)
+    assert b"KC201  unknown-option" in result.stderr
+
+
+def test_stdin_with_a_name_and_a_forced_component(tmp_path):
+    (tmp_path / ".kcconf.toml").write_text('disable = ["KC305"]\n')
+    result = run_kcconf("lint", "-", "--stdin-filename", "etc/server.cfg",
+                        stdin=b"log_level = 9\nlog_method = bogus\n", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(b"etc/server.cfg:2:14: error: log_method:")
+    assert b"KC305" not in result.stdout  # the settings apply to the named file
+    # no name to place it by: --component does
+    result = run_kcconf("lint", "-", stdin=b"imap_listen = *:143\n", cwd=tmp_path)
+    assert b"[KC602]" in result.stdout
+    result = run_kcconf("lint", "-c", "gateway", "-", stdin=b"imap_listen = *:143\n",
+                        cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith(b"1 file checked: 0 error(s)")
+
+
+def test_warns_when_no_config_file_was_found(tmp_path):
+    (tmp_path / "notes.txt").write_text("log_level = 9\n")
+    result = run_kcconf("lint", str(tmp_path))
+    assert result.stderr == f"kcconf: warning: no config files found in {tmp_path}\n".encode()
+
+
+def test_gitlab_code_quality_format(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "server.cfg").write_text(README_FILE)
+    result = run_kcconf("lint", "-f", "gitlab", cwd=tmp_path)
+    assert result.returncode == 1
+    issues = json.loads(result.stdout)
+    assert {(i["check_name"], i["severity"], i["location"]["lines"]["begin"])
+            for i in issues} == {
+        ("KC305", "major", 1), ("KC307", "minor", 1), ("KC302", "minor", 2),
+        ("KC303", "minor", 3), ("KC310", "major", 3), ("KC306", "minor", 4),
+        ("KC201", "major", 5)}
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity",
+                              "location"}
+        assert issue["location"]["path"] == "etc/server.cfg"
+        assert issue["description"].endswith(f"[{issue['check_name']}]")
+    prints = {i["fingerprint"] for i in issues}
+    assert len(prints) == len(issues)
+    # lines moving keep the fingerprints (GitLab matches issues between pipelines by them)
+    (tmp_path / "etc" / "server.cfg").write_text("# moved\n\n" + README_FILE)
+    moved = json.loads(run_kcconf("lint", "-f", "gitlab", cwd=tmp_path).stdout)
+    assert {i["fingerprint"] for i in moved} == prints
+    assert json.loads(run_kcconf("lint", "-f", "gitlab", "--select", "KC9",
+                                 cwd=tmp_path).stdout or "[]") == []
+
+
+def test_bare_disable_and_unknown_codes(tmp_path):
+    (tmp_path / "server.cfg").write_text(
+        "# kcconf: disable\nlog_level = 010\n"               # KC305 and KC307 silenced
+        "# kcconf: disable=KC999,KC302\naudit_log_enabled = off\n")
+    for command in (["lint"], ["validate", "server.cfg"]):
+        result = run_kcconf(*command, "-q", cwd=tmp_path)
+        assert result.stdout.decode().splitlines() == [
+            "server.cfg:3:1: warning: 'kcconf: disable' names KC999, which is not a kcconf"
+            " code [KC603]",
+            "    hint: Correct it ('kcconf explain' lists the codes) or remove it."], command
+    (tmp_path / ".kcconf.toml").write_text('[severity]\nKC30 = "error"\n')
+    result = run_kcconf("lint", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        b"kcconf: .kcconf.toml: 'severity': KC30 is not a kcconf code ('kcconf explain'"
+        b" lists them)\n")

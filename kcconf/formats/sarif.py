@@ -9,13 +9,12 @@ Columns count Unicode code points, as kcconf's do.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
 from .. import __version__
 from ..lint import FileResult
-from . import Totals, dumps
+from . import Totals, dumps, fingerprint
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -102,8 +101,7 @@ class Sarif:
             # Stable while lines move: the code, file and message, and which occurrence.
             key = f"{d.code}\0{where}\0{d.option or ''}\0{d.message}"
             seen[key] = seen.get(key, 0) + 1
-            fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode(
-                "utf-8", "surrogateescape")).hexdigest()[:32]
+            stable = fingerprint(key, seen[key])
             text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
             item = {"ruleId": d.code, "level": LEVEL[d.severity], "message": {"text": text},
                     "locations": [{"physicalLocation": {
@@ -111,7 +109,7 @@ class Sarif:
                         "region": {"startLine": d.line, "startColumn": d.col,
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
-                    "partialFingerprints": {"kcconf/v1": fingerprint}}
+                    "partialFingerprints": {"kcconf/v1": stable}}
             out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 

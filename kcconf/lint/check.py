@@ -27,12 +27,13 @@ cannot know ($VARIABLE values come from the service's environment)."""
 
 
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
-              unused: bool = False) -> FileResult:
-    """Place and check one file; never raises for a problem with the file itself."""
-    placed, release_hint, data = place_file(path, settings)
+              unused: bool = False, data: bytes | None = None) -> FileResult:
+    """Place and check one file (``data``: its bytes, read from standard input under the
+    name ``path``); never raises for a problem with the file itself."""
+    placed, release_hint, data = place_file(path, settings, data)
     if isinstance(placed, FileResult):
         return placed
-    component = placed.component
+    component = settings.component or placed.component
     if component is None:
         note = make("KC602", path, 1, 1,
                     f"cannot tell which Kopano component this file configures ({placed.why}):"
@@ -52,14 +53,17 @@ def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
     return check_bytes(path, data, component, series, settings, unused)
 
 
-def place_file(path: str, settings: ProjectSettings
+def place_file(path: str, settings: ProjectSettings, given: bytes | None = None
                ) -> tuple[placement.Placement | FileResult, str | None, bytes | None]:
     """Where a file belongs and for which release, by the shared placement rule:
     (placement or an input error, release from a hint or the settings, the bytes read,
-    None for a fragment directory)."""
+    None for a fragment directory). ``given``: the bytes, read elsewhere (stdin)."""
     data: bytes | None
     try:
-        if fragments.is_fragment_dir(path):
+        if given is not None:
+            probe = data = given
+            is_dir = False
+        elif fragments.is_fragment_dir(path):
             probe, data, is_dir = fragments.join(path).data, None, True
         else:
             probe = data = read_bytes(path)
