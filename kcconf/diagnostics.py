@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+WORD = {"error": "error", "warning": "warning", "info": "note"}
+"""The word users see for each severity, in every output, option and page: the lowest
+is a note (as compilers and SARIF say); ``info`` stays the library's name for it."""
+FROM_WORD = {"error": "error", "warning": "warning", "note": "info", "info": "info"}
+"""What --fail-on and the settings' [severity] accept (info: the older word)."""
 
 
 @record(frozen=True, slots=True)
@@ -61,6 +66,7 @@ class Diagnostic:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["severity"] = WORD[self.severity]
         data["name"] = self.name
         return data
 

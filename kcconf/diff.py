@@ -205,6 +205,30 @@ def _from_propmap(before: Setting | None, after: Setting | None) -> bool:
     return mapped(after) and (before is None or before.assignment is None or mapped(before))
 
 
+def reading(option: Option, series: str, python: bool, text: str) -> str | None:
+    """How the service reads a number, size or boolean, written plainly (``010`` -> ``8``,
+    ``30d`` -> ``30``, ``off`` -> ``yes`` for the C++ reader); None for other kinds, and
+    when the Python reader refuses the text."""
+    kind = option.py_type if python else option.type
+    if python:
+        number = {"boolean": lambda: values.python_bool(text),
+                  "integer": lambda: values.python_int(text, option.py_base),
+                  "size": lambda: values.python_size(text)}.get(kind)
+        found = number() if number else None
+        if isinstance(found, bool):
+            return "yes" if found else "no"
+        return None if found is None else str(found)
+    case_insensitive, humansize = effective.reader_semantics(series)
+    if option.size:
+        return str(values.cxx_size(text, humansize).value)
+    if kind == "boolean":
+        return "yes" if values.cxx_bool(text, case_insensitive) else "no"
+    if kind in ("integer", "duration", "loglevel"):
+        base = option.spec.get("x-kc-int-base", 10)
+        return str(values.strtol(text, base).value if base != 10 else values.atoi(text).value)
+    return None
+
+
 def _where(setting: Setting | None) -> tuple[str, int] | None:
     if setting is None or setting.assignment is None:
         return None

@@ -48,7 +48,7 @@ def _component_of(rest: str, variable: str) -> tuple[schema.Component, str]:
 
 
 def plan(environ: Mapping[str, str], directory: str, series: str,
-         prefix: str = "KCCONF_") -> list[FilePlan]:
+         prefix: str = "KCCONF_", force: bool = False) -> list[FilePlan]:
     """What the variables would change, validated; raises EnvError naming every bad variable."""
     problems: list[str] = []
     plans: dict[str, FilePlan] = {}
@@ -84,7 +84,7 @@ def plan(environ: Mapping[str, str], directory: str, series: str,
         try:
             for line, variable, comment in comments.get(path, []):
                 data = _toggle(data, file_plan.component, line, comment, variable)
-            new, edits = apply(path, data, file_plan.component, series, values)
+            new, edits = apply(path, data, file_plan.component, series, values, force=force)
         except EnvError as err:
             problems.extend(err.problems)
             continue

@@ -77,6 +77,19 @@ def kopano() -> dict[str, Any]:
     return _read_json(os.path.join(schema_root(), "kopano.json"))
 
 
+def flag_table(name: str) -> dict[str, Any]:
+    """A named bit table of kopano.json (``x-kc-flag-bits`` points to one)."""
+    return kopano()["flag_tables"][name]
+
+
+def flags_at(name: str, series: str) -> list[dict[str, Any]]:
+    """The flags of table ``name`` that exist at ``series``."""
+    key = series_key(series)
+    return [f for f in flag_table(name)["flags"]
+            if series_key(f["since"]) <= key and
+            ("until" not in f or key <= series_key(f["until"]))]
+
+
 def series_list() -> list[str]:
     return list(_series())
 
@@ -234,6 +247,10 @@ class Component:
         self.directives: tuple[str, ...] = tuple(info.get("directives", ["include"]))
         self.other_files: tuple[str, ...] = tuple(info.get("other_files", []))
         self.propmap_files: tuple[str, ...] = tuple(info.get("propmap_files", []))
+        self.package_includes: tuple[dict[str, Any], ...] = tuple(
+            info.get("package_includes", []))
+        """Files of Kopano's package that its shipped config includes (the LDAP server
+        type's settings): the annotated default config includes them the same way."""
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
 
@@ -331,20 +348,8 @@ def _component_names() -> tuple[str, ...]:
 
 
 def component_for_filename(filename: str) -> str | None:
-    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ..."""
-    base = os.path.basename(filename).lower()
-    for suffix in (".j2", ".jinja", ".jinja2", ".erb", ".tmpl", ".template", ".in",
-                   ".dist", ".orig", ".example", ".sample"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    for prefix in ("kopano-", "zarafa-"):
-        if base.startswith(prefix):
-            base = base[len(prefix):]
-    for name, info in components().items():
-        if base == info["file"] or base in info.get("other_files", []) or \
-                base in info.get("propmap_files", []):
-            return name
-    if base.startswith("ldap") and base.endswith(".cfg") and "propmap" not in base:
-        # ldapms.active-directory.cfg, ldap.openldap.cfg and friends
-        return "ldap"
-    return None
+    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ...
+    (the naming rules live in kcconf.placement, shared by validate and lint)."""
+    from .placement import component_by_name
+
+    return component_by_name(os.path.basename(filename))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic, make
+from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Document, Kind
 from .records import field, record
 
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
+EVERY_CODE = "*"
+"""A bare ``# kcconf: disable`` silences every code on the next line."""
+BARE_DISABLE = re.compile(r"^disable\s*$")
 PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
 _HINT_LINE = re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
 MARKER = b"kcconf:"
@@ -82,6 +85,10 @@ def collect(doc: Document) -> list[Suppression]:
         if kind is Kind.COMMENT or kind is Kind.IGNORED:
             match = DIRECTIVE.match(entry.text) if "kcconf:" in entry.text else None
             if match is not None:
+                if BARE_DISABLE.match(match.group(1)):
+                    item = Suppression(doc.path, entry.line, frozenset({EVERY_CODE}), None)
+                    pending.append(item)
+                    result.append(item)
                 for key, value in pairs(match.group(1)):
                     codes = frozenset(c.upper() for c in value.split(",") if c)
                     if key == "disable":
@@ -123,14 +130,33 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
             by_line.setdefault((s.file, s.target), []).append(s)
     kept = []
     for d in diagnostics:
-        hit = next((s for s in by_line.get((d.file, d.line), ()) if d.code in s.codes), None)
+        hit = next((s for s in by_line.get((d.file, d.line), ())
+                    if d.code in s.codes or EVERY_CODE in s.codes), None)
         if hit is None:
             hit = next((s for s in by_line.get((d.file, 0), ()) if d.code in s.codes), None)
         if hit is None:
             kept.append(d)
         else:
-            hit.used.add(d.code)
+            hit.used.add(EVERY_CODE if EVERY_CODE in hit.codes else d.code)
+    typos = unknown_codes(suppressions)
+    if typos:
+        kept = sorted(kept + typos, key=sort_key)
     return kept, suppressions
+
+
+def unknown_codes(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
+    """KC603 for a code no kcconf release has (a typo silences nothing), always: unlike
+    an unused one, it can never become right."""
+    from .diagnostics import CODES
+
+    found = []
+    for s in suppressions:
+        for code in sorted(s.codes - {EVERY_CODE} - set(CODES)):
+            s.used.add(code)  # reported here, not again as unused
+            found.append(make("KC603", s.file, s.line, 1,
+                              f"'kcconf: disable' names {code}, which is not a kcconf code",
+                              "Correct it ('kcconf explain' lists the codes) or remove it."))
+    return found
 
 
 def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
@@ -146,6 +172,11 @@ def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
             continue
         for code in s.unused:
             if code == "KC603":
+                continue
+            if code == EVERY_CODE:
+                what = ("a bare 'kcconf: disable' suppresses nothing"
+                        + (f" on line {s.target}" if s.target else ": no line follows"))
+                found.append(make("KC603", s.file, s.line, 1, what, "Remove the comment."))
                 continue
             if s.target == 0:
                 what = f"'kcconf: disable-file' of {code} suppresses nothing in this file"

@@ -208,3 +208,20 @@ def test_cli_defaults_mode(tmp_path):
     path.write_text("log_level = 4\n")
     result = run_kcconf("diff", "--defaults", str(path))
     assert result.returncode == 1 and b"log_level: '3' -> '4' [reload]" in result.stdout
+
+
+def test_diff_takes_the_component_from_either_file(tmp_path):
+    """docs/commands/diff.rst: 'kcconf diff /etc/kopano/server.cfg server.cfg.new'."""
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    (tmp_path / "server.cfg.new").write_text("log_level = 4\n")
+    for pair in (("server.cfg", "server.cfg.new"), ("server.cfg.new", "server.cfg")):
+        result = run_kcconf("diff", *pair, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert b"log_level: '" in result.stdout and b"[reload]" in result.stdout
+    (tmp_path / "gateway.cfg").write_text("log_level = 3\n")
+    result = run_kcconf("diff", "server.cfg", "gateway.cfg", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        b"kcconf: the files are of different components (gateway.cfg is gateway's,"
+        b" server.cfg is server's); give the one to compare as with --component\n")
+    result = run_kcconf("diff", "a.old", "server.cfg.new", cwd=tmp_path)
+    assert result.returncode == 2 and b"file names a.old and server.cfg.new" in result.stderr

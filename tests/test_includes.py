@@ -254,10 +254,12 @@ def test_lint_does_not_read_files_of_the_machine_it_runs_on(write, tmp_path):
 def test_show_says_which_settings_come_from_package_facts():
     path = str(DATA / "openldap" / "ldap.cfg")
     out = run_kcconf("show", "--origin", "-n", "--release", "11.0", path).stdout.decode()
-    line = next(row for row in out.splitlines()
-                if row.startswith("ldap_user_type_attribute_value = "))
-    assert line.endswith(f"# {PACKAGE}/ldap.openldap.cfg:18 (not on this machine: the 11.0"
-                         " package's settings)")
+    rows = out.splitlines()
+    at = next(n for n, row in enumerate(rows)
+              if row.startswith("ldap_user_type_attribute_value = "))
+    # --origin names the source on its own comment line above the value
+    assert rows[at - 1] == (f"# {PACKAGE}/ldap.openldap.cfg:18 (not on this machine: the 11.0"
+                            " package's settings)")
     data = json.loads(run_kcconf("show", "--json", path).stdout)["settings"]
     assert data["ldap_user_type_attribute_value"]["package_facts"] is True
     assert "package_facts" not in data["ldap_uri"]

@@ -163,14 +163,37 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
         writes = [w for w in setting.assignments if id(w) not in refused]
         if len(writes) < 2:
             continue
-        last = writes[-1]
-        for earlier in writes[:-1]:
-            same = earlier.name == last.name
+        laters = _rendered_later(ctx, writes)
+        for earlier, later in zip(writes[:-1], laters, strict=False):
+            if later is None:
+                continue
+            same = earlier.name == later.name
             what = f"{earlier.name} is set again" if same else \
-                f"{earlier.name} and {last.name} set the same option"
+                f"{earlier.name} and {later.name} set the same option"
             yield make("KC209", earlier.file, earlier.entry.line, earlier.entry.name_col,
-                       f"{what} at {_where(earlier, last)}; the later value wins",
+                       f"{what} at {_where(earlier, later)}; the later value wins",
                        "Keep one assignment.", option=earlier.name)
+
+
+def _rendered_later(ctx: Context, writes: list[Assignment]) -> list[Assignment | None]:
+    """For each write, the last later write that is rendered whenever it is. In a plain
+    file that is the last write; in a template only a write under the same conditions
+    (the same arms of the same ifs) is sure to be there too, and when the template's
+    conditionals cannot be followed, none is."""
+    template = ctx.template
+    if template is None or not template.control:
+        return [writes[-1]] * (len(writes) - 1)
+    if not template.followed:
+        return [None] * (len(writes) - 1)
+    root = ctx.loaded.root.path
+    last_by_path: dict[tuple, Assignment] = {}
+    laters: list[Assignment | None] = [None] * len(writes)
+    for index in range(len(writes) - 1, -1, -1):
+        write = writes[index]
+        key = template.conditions(write.entry.line) if write.file == root else ()
+        laters[index] = last_by_path.get(key)
+        last_by_path.setdefault(key, write)
+    return laters[:-1]
 
 
 def _where(earlier: Assignment, last: Assignment) -> str:

@@ -77,10 +77,9 @@ def _pairs(old: str, new: str) -> list[tuple[str | None, str | None]]:
 
 
 def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
-    named = new_path if new_path not in (None, "-") else old_path
     try:
         component = (schema.load(args.component) if args.component else
-                     pick_component(named or "", None))
+                     _component_of(old_path, new_path))
     except ComponentError as err:
         raise UsageError(str(err)) from None
     except schema.SchemaError as err:
@@ -104,6 +103,24 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
     _text(result, label, args.cosmetic, only_one_side=(old_path is None) != (new_path is None)
           and not args.defaults)
     return {"changes": result.real_changes}
+
+
+def _component_of(old_path: str | None, new_path: str | None) -> schema.Component:
+    """From either file's name (``diff server.cfg server.cfg.new``); both must agree."""
+    named = [p for p in (new_path, old_path) if p not in (None, "-")]
+    found = {p: schema.component_for_filename(p) for p in named}
+    known = {name for name in found.values() if name}
+    if len(known) > 1:
+        told = ", ".join(f"{p} is {n}'s" for p, n in found.items() if n)
+        raise ComponentError(f"the files are of different components ({told});"
+                             " give the one to compare as with --component")
+    if not known:
+        if len(named) > 1:
+            raise ComponentError(f"cannot tell the component from the file names {named[1]}"
+                                 f" and {named[0]}; give it with --component"
+                                 " (e.g. --component server)")
+        return pick_component(named[0] if named else "-", None)
+    return schema.load(known.pop())
 
 
 def _loaded(path, component, series):

@@ -7,15 +7,15 @@ import functools
 import os
 from collections.abc import Iterable
 
-from .. import schema
+from .. import fragments, placement, schema
 from ..diagnostics import Diagnostic, make, sort_key
 from ..loader import InputError, read_bytes
+from ..records import record
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
 from ..validate import run as validate_run
 from .result import FileResult
 from .settings import ProjectSettings
-from .templates import TEMPLATE_BRANCH_CODES, is_template, mask_template_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,39 +26,30 @@ HOST_DEPENDENT = frozenset({"KC313"})
 cannot know ($VARIABLE values come from the service's environment)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _component_by_name(basename: str) -> str | None:
-    """Cached: a repository repeats the same few file names thousands of times."""
-    return schema.component_for_filename(basename)
-
-
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
-              unused: bool = False) -> FileResult:
-    """Place and check one file; never raises for a problem with the file itself."""
-    try:
-        data = read_bytes(path)
-    except InputError as err:
-        return FileResult(path, None, None, [], str(err))
-    placed = place(path, data, settings, release)
+              unused: bool = False, data: bytes | None = None) -> FileResult:
+    """Place and check one file (``data``: its bytes, read from standard input under the
+    name ``path``); never raises for a problem with the file itself."""
+    placed = place(path, settings, release, data)
     if isinstance(placed, FileResult):
         return placed
-    return check_bytes(path, data, placed[0], placed[1], settings, unused)
+    component, series, data = placed
+    return check_bytes(path, data, component, series, settings, unused)
 
 
-def place(path: str, data: bytes, settings: ProjectSettings,
-          release: str | None = None) -> tuple[str, str] | FileResult:
-    """(component, release series) of a file as lint takes them: its ``# kcconf:``
-    comment, the settings' mapping, its name; else the result to report (a KC602 note
-    or an input error). Shared with the language server, so an editor places a buffer
-    as lint places the file."""
-    found = hints(data)
-    mapped_component, mapped_release = settings.mapping(settings.relative(path)) \
-        if settings.files else (None, None)
-    component = found.get("component") or mapped_component or \
-        _component_by_name(os.path.basename(path))
+def place(path: str, settings: ProjectSettings, release: str | None = None,
+          data: bytes | None = None) -> tuple[str, str, bytes | None] | FileResult:
+    """(component, release series, bytes) of a file as lint takes them, else the result
+    to report (a KC602 note or an input error). The language server places an editor's
+    buffer (``data``) with it, so the editor and lint agree."""
+    placed, release_hint, data = place_file(path, settings, data)
+    if isinstance(placed, FileResult):
+        return placed
+    component = settings.component or placed.component
     if component is None:
         note = make("KC602", path, 1, 1,
-                    "cannot tell which Kopano component this file configures: not checked",
+                    f"cannot tell which Kopano component this file configures ({placed.why}):"
+                    " not checked",
                     "Add '# kcconf: component=NAME' to the file, or map its path in"
                     " .kcconf.toml.")
         return FileResult(path, None, None, finish([note], settings))
@@ -66,29 +57,81 @@ def place(path: str, data: bytes, settings: ProjectSettings,
         return FileResult(path, None, None, [],
                           f"{path}: unknown component {component!r} in its 'kcconf:' comment;"
                           f" known: {', '.join(schema.component_names())}")
-    chosen = found.get("release") or mapped_release or release or settings.release
+    chosen = release_hint or release or settings.release
     try:
         series = schema.resolve_release(chosen)
     except schema.ReleaseError as err:
         return FileResult(path, component, None, [], f"{path}: {err}")
-    return component, series
+    return component, series, data
 
 
-def check_bytes(path: str, data: bytes, component: str, series: str,
+def place_file(path: str, settings: ProjectSettings, given: bytes | None = None
+               ) -> tuple[placement.Placement | FileResult, str | None, bytes | None]:
+    """Where a file belongs and for which release, by the shared placement rule:
+    (placement or an input error, release from a hint or the settings, the bytes read,
+    None for a fragment directory). ``given``: the bytes, read elsewhere (stdin)."""
+    data: bytes | None
+    try:
+        if given is not None:
+            probe = data = given
+            is_dir = False
+        elif fragments.is_fragment_dir(path):
+            probe, data, is_dir = fragments.join(path).data, None, True
+        else:
+            probe = data = read_bytes(path)
+            is_dir = False
+    except InputError as err:
+        return FileResult(path, None, None, [], str(err)), None, None
+    found = hints(probe)
+    mapped_component, mapped_release, pattern = settings.mapping_of(settings.relative(path)) \
+        if settings.files else (None, None, None)
+    placed = placement.place(path, hinted=found.get("component"), mapped=(
+        (mapped_component, pattern) if mapped_component and pattern else None),
+        fragments=is_dir)
+    return placed, found.get("release") or mapped_release, data
+
+
+@record(frozen=True, slots=True)
+class Listed:
+    """What ``kcconf lint --list-files`` says about one file."""
+
+    path: str
+    component: str | None
+    release: str | None
+    why: str
+    error: str | None = None
+
+
+def list_file(path: str, settings: ProjectSettings, release: str | None = None) -> Listed:
+    """Where lint would place a file and why, without checking it."""
+    placed, release_hint, _ = place_file(path, settings)
+    if isinstance(placed, FileResult):
+        return Listed(path, None, None, "", placed.error)
+    if placed.component is None:
+        return Listed(path, None, None, placed.why)
+    chosen = release_hint or release or settings.release
+    try:
+        series = schema.resolve_release(chosen)
+    except schema.ReleaseError as err:
+        return Listed(path, placed.component, None, "", f"{path}: {err}")
+    source = ("from its '# kcconf: release=' line or the settings' path" if release_hint else
+              "from --release" if release else "from the settings" if settings.release else
+              "the newest, by default")
+    return Listed(path, placed.component, series, f"{placed.why}; release {source}")
+
+
+def check_bytes(path: str, data: bytes | None, component: str, series: str,
                 settings: ProjectSettings, unused: bool = False) -> FileResult:
     """Check a file's bytes as lint does, wherever they come from: a file on disk, or an
-    editor's buffer (the same verdicts in CI and while typing)."""
-    branching = False
-    if is_template(path, data):
-        data, branching = mask_template_lines(data)
+    editor's buffer (the same verdicts in CI and while typing); None reads ``path``
+    (a fragment directory is joined)."""
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
                               repository=repository_of(path, settings))
     except InputError as err:
         return FileResult(path, component, series, [], str(err))
-    dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT
-    diagnostics = [d for d in result.diagnostics if d.code not in dropped]
+    diagnostics = [d for d in result.diagnostics if d.code not in HOST_DEPENDENT]
     if unused:
         extra = unused_suppressions(result.suppressions)
         if extra:

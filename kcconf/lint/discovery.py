@@ -9,22 +9,19 @@ import os
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
+from ..fragments import has_fragments
+from ..placement import NOT_CONFIG_DIRS, looks_like_config
+from .check import Listed, list_file
 from .result import FileResult
 from .settings import ProjectSettings
-from .templates import TEMPLATE_SUFFIXES
 
 SKIP_DIRS = frozenset({"venv", "node_modules", "__pycache__"})
 """Besides every directory whose name starts with a dot (.git, .venv, .tox ...)."""
 
 
 def is_candidate(name: str) -> bool:
-    """A Kopano config by its name: *.cfg, or a template of one (*.cfg.j2 ...)."""
-    base = name.lower()
-    for suffix in TEMPLATE_SUFFIXES:
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-            break
-    return base.endswith(".cfg")
+    """A Kopano config by its name: *.cfg, or a template or copy of one (placement)."""
+    return looks_like_config(name)
 
 
 def discover(paths: Iterable[str], settings: ProjectSettings) -> Iterator[str | FileResult]:
@@ -49,7 +46,13 @@ def discover(paths: Iterable[str], settings: ProjectSettings) -> Iterator[str | 
             yield FileResult(path, None, None, [], error)
             continue
         path = os.path.normpath(path)
-        if os.path.isdir(path):
+        if os.path.isdir(path) and looks_like_config(os.path.basename(path)) and \
+                has_fragments(path):
+            if seen is None or path not in seen:
+                if seen is not None:
+                    seen.add(path)
+                yield path  # a fragment directory named explicitly or by a glob
+        elif os.path.isdir(path):
             for item in _walk(path, settings):
                 if seen is None or isinstance(item, FileResult):
                     yield item
@@ -161,8 +164,15 @@ def _walk(top: str, settings: ProjectSettings) -> Iterator[str | FileResult]:
             name = entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if name[0] != "." and name not in SKIP_DIRS:
-                        subfolders.append(entry.path)
+                    if name[0] == "." or name in SKIP_DIRS or name in NOT_CONFIG_DIRS:
+                        continue
+                    if looks_like_config(name) and has_fragments(entry.path):
+                        # An e-smith fragment directory: its fragments make one file.
+                        path = os.path.normpath(entry.path)
+                        if not (settings.ignore and settings.ignored(settings.relative(path))):
+                            yield path
+                        continue
+                    subfolders.append(entry.path)
                     continue
                 if not is_candidate(name) or not entry.is_file():
                     continue  # not a config, or a pipe, socket or dangling link
@@ -175,3 +185,13 @@ def _walk(top: str, settings: ProjectSettings) -> Iterator[str | FileResult]:
         for sub in reversed(subfolders):
             if not (settings.ignore and settings.ignored(settings.relative(sub))):
                 stack.append(sub)
+
+
+def list_files(paths: Iterable[str], settings: ProjectSettings,
+               release: str | None = None) -> Iterator[Listed]:
+    """What lint would check, as which component and release, and why."""
+    for item in discover(paths, settings):
+        if isinstance(item, FileResult):
+            yield Listed(item.path, None, None, "", item.error)
+        else:
+            yield list_file(item, settings, release)

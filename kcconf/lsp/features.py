@@ -44,7 +44,7 @@ class Buffer:
         self.data = data
         self.settings = settings if settings is not None else settings_for(path)[0]
         self.index = LineIndex(data)
-        placed = place(path, data, self.settings)
+        placed = place(path, self.settings, data=data)
         self.component: schema.Component | None = None
         self.series: str | None = None
         self.placement: FileResult | None = None

@@ -112,6 +112,8 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
+        if spec.get("x-kc-otherwise"):
+            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
@@ -183,7 +185,7 @@ def shipped_text(option: Option) -> str:
         for variant, value in found.items()) + "."
 
 
-def facts(component: Component, option: Option) -> list[str]:
+def facts(component: Component, option: Option, sphinx: bool = False) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
     out.append(reload_fact(component, option))
@@ -200,8 +202,16 @@ def facts(component: Component, option: Option) -> list[str]:
         out.append(f"Only in builds with {text(option.build)} support.")
     see = option.spec.get("x-kc-see-also")
     if see:
-        out.append("See also: " + ", ".join(text(n) for n in see) + ".")
+        out.append("See also: " + ", ".join(_see_also(component, option, n, sphinx)
+                                            for n in see) + ".")
     return out
+
+
+def _see_also(component: Component, option: Option, name: str, sphinx: bool) -> str:
+    """A link to the option's entry on the same page (Sphinx), else its name."""
+    if sphinx and name in component.present(option.series):
+        return f":confval:`{name} <{component.name}.{name}>`"
+    return text(name)
 
 
 def option_entry(component: Component, option: Option, sphinx: bool) -> str:
@@ -211,13 +221,15 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
+    if option.spec.get("x-kc-flag-bits"):
+        body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
     if sphinx:
         body.append(".. only:: man\n\n" + indent(type_default))
         if shipped:
             body.append(shipped)
-        body.append(" ".join(facts(component, option)))
+        body.append(" ".join(facts(component, option, sphinx=True)))
         default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
@@ -226,6 +238,18 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     line = [type_default, shipped] if shipped else [type_default]
     body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
+
+
+def flag_list(option: Option) -> str:
+    """The switches an option's upper bits select at the option's release, as a table."""
+    name = option.spec["x-kc-flag-bits"]
+    rows = ["   * - bit\n     - decimal\n     - subsystem\n     - logs"]
+    for flag in schema.flags_at(name, option.series):
+        since = f" (from {flag['since']})" if flag["since"] != schema.series_list()[0] else ""
+        rows.append(f"   * - ``{flag['bit']}``\n     - {int(flag['bit'], 16)}\n"
+                    f"     - {text(flag['name'])}{since}\n     - {text(flag['meaning'])}")
+    return ("Subsystem bits, added to the level:\n\n.. list-table::\n   :header-rows: 1\n\n"
+            + "\n".join(rows))
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
