@@ -590,7 +590,8 @@ def test_settings_are_found_upwards_to_the_repository_top(tmp_path):
 
 README_FILE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
                "softdelete_lifetime = 30d\nimap_listen = *:143\n")
-"""The README's worked example: KC305 and KC307 on line 1, KC302, KC303 and KC310,
+"""The README's worked example: KC305 (a warning: level 8 logs as 6) and KC307 on line 1,
+KC302, KC303 and KC310,
 KC306, KC201."""
 
 
