@@ -1,0 +1,60 @@
+"""Loose ends of the reload audit (issue 15 follow-up): options nothing reads, verdicts of
+whole programs in the docs, the spooler's process models, and !propmap tags."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kcconf import schema
+
+from .test_diff import diff_text
+
+NOT_READ = re.compile(r"\b(nothing (in the \w+ )?reads|no code [^.]*reads|read by nothing)\b"
+                      r"(?![^.]* again)", re.I)
+"""Evidence that no code reads the option (not "nothing reads it again": read at start)."""
+
+
+def test_entries_whose_evidence_says_nothing_reads_the_option_say_no_effect():
+    wrong = []
+    for name in schema.component_names():
+        for option, spec in schema.load(name).specs.items():
+            for entry in spec.get("x-kc-reload") or []:
+                if NOT_READ.search(entry.get("evidence", "")) and \
+                        entry["behaviour"] != "no-effect":
+                    wrong.append(f"{name}.{option}@{entry['since']}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("option", "series", "action"), [
+    ("report_path", "8.0", "no-effect"), ("report_ca_path", "8.3", "no-effect"),
+    ("license_timeout", "8.3", "reload"), ("license_timeout", "8.4", "no-effect"),
+    ("client_update_path", "8.3", "reload"), ("client_update_path", "8.7", "no-effect"),
+    ("client_update_log_level", "8.4", "no-effect"),
+    ("client_update_log_path", "8.6", "no-effect"),
+])
+def test_server_options_read_by_nothing_have_no_effect(option, series, action, tmp_path):
+    """8.0 to 8.3 read the client update options and license_timeout in
+    ECClientUpdate.cpp; from 8.4 that file is gone and only the table of defaults
+    names them; the report paths are in that table only, in every release."""
+    server = schema.load("server")
+    result = diff_text(server, series, "", f"{option} = /x\n", tmp_path)
+    (change,) = result.real_changes
+    assert change.action == action
+    if action == "no-effect":
+        assert "does not read" in change.verdict.reason
+
+
+@pytest.mark.parametrize("option", ["report_path", "report_ca_path", "license_timeout",
+                                    "client_update_log_level", "client_update_path",
+                                    "client_update_log_path"])
+def test_descriptions_of_server_options_read_by_nothing_say_so(option):
+    description = schema.load("server").specs[option]["description"]
+    assert re.search(r"no effect|no code [^.]*reads", description, re.I), description
+
+
+def test_ldap_user_unique_attribute_name_has_no_effect(tmp_path):
+    ldap = schema.load("ldap")
+    result = diff_text(ldap, "11.0", "", "ldap_user_unique_attribute_name = uid\n", tmp_path)
+    assert result.verdict == "no-effect"
