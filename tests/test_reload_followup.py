@@ -9,6 +9,7 @@ import pytest
 
 from kcconf import schema
 
+from .conftest import run_kcconf
 from .test_diff import diff_text
 
 NOT_READ = re.compile(r"\b(nothing (in the \w+ )?reads|no code [^.]*reads|read by nothing)\b"
@@ -58,3 +59,24 @@ def test_ldap_user_unique_attribute_name_has_no_effect(tmp_path):
     ldap = schema.load("ldap")
     result = diff_text(ldap, "11.0", "", "ldap_user_unique_attribute_name = uid\n", tmp_path)
     assert result.verdict == "no-effect"
+
+
+@pytest.mark.parametrize(("series", "noted"), [("8.7", True), ("9.0", True), ("9.1", False),
+                                               ("11.0", False)])
+def test_process_model_single_is_accepted_from_8_7_with_a_note_on_the_patch_level(
+        series, noted, tmp_path):
+    """spooler/Spooler.cpp knows the word single from 8.7.10 and 9.0.3 (GP_SINGLE); before
+    those patch releases only thread is compared, so single sends with fork."""
+    path = tmp_path / "spooler.cfg"
+    path.write_text("process_model = single\n")
+    result = run_kcconf("validate", "--release", series, str(path))
+    out = result.stdout.decode()
+    assert result.returncode == 0, out
+    assert "0 error(s), 0 warning(s)" in out
+    assert ("8.7.10" in out and "9.0.3" in out) is noted, out
+
+
+def test_process_model_description_dates_single_from_8_7_10_and_9_0_3():
+    description = schema.load("spooler").specs["process_model"]["description"]
+    assert "from 9.1" not in description
+    assert "8.7.10" in description and "9.0.3" in description
