@@ -249,6 +249,12 @@ class Component:
         time), with the evidence. Empty for the C++ daemons."""
         return components()[self.name].get("sighup", {})
 
+    def propmap_reload(self, series: str) -> Reload | None:
+        """What a reload does with a tag set in a ``!propmap`` file, for tags the schema
+        does not name (kopano.json ``propmap_reload``, entries as in x-kc-reload)."""
+        entries = components()[self.name].get("propmap_reload")
+        return resolve_reload(entries, series, True) if entries else None
+
     @property
     def runs_per_use(self) -> bool:
         """A program started per run (kopano-backup, -autorespond, -archiver): a change

@@ -80,3 +80,38 @@ def test_process_model_description_dates_single_from_8_7_10_and_9_0_3():
     description = schema.load("spooler").specs["process_model"]["description"]
     assert "from 9.1" not in description
     assert "8.7.10" in description and "9.0.3" in description
+
+
+def _propmap_diff(tmp_path, old_map: str, new_map: str, plain: str = ""):
+    from kcconf import diff
+
+    paths = []
+    for side, mapped in (("old", old_map), ("new", new_map)):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "ldap.propmap.cfg").write_text(mapped)
+        (folder / "ldap.cfg").write_text(f"!propmap {folder / 'ldap.propmap.cfg'}\n{plain}")
+        paths.append(str(folder / "ldap.cfg"))
+    return diff.diff_files(paths[0], paths[1], "ldap", "11.0", "11.0", environ={})
+
+
+@pytest.mark.parametrize(("old_map", "new_map", "action"), [
+    ("0x8C6D001E = employeeNumber\n", "0x8C6D001E = uidNumber\n", "reload"),
+    ("", "0x8C6D001E = employeeNumber\n", "reload"),
+    # removed from the file: HandlePropMap only writes what the file holds
+    ("0x8C6D001E = employeeNumber\n", "", "restart"),
+])
+def test_a_tag_only_the_propmap_file_names_gets_the_propmap_verdict(
+        tmp_path, old_map, new_map, action):
+    """A tag the schema does not name, set in the !propmap file: a reload reads the file
+    again and the plugin asks for the whole property-map group at each use."""
+    assert "0x8C6D001E" not in schema.load("ldap").specs
+    result = _propmap_diff(tmp_path, old_map, new_map)
+    (change,) = result.real_changes
+    assert change.action == action, change.verdict.reason
+    if action == "reload":
+        assert "HandlePropMap" in change.verdict.evidence
+        assert "0x8C6D001E" in change.verdict.reason
+    else:
+        assert "no reload facts" in change.verdict.reason
+
