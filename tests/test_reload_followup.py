@@ -115,3 +115,33 @@ def test_a_tag_only_the_propmap_file_names_gets_the_propmap_verdict(
     else:
         assert "no reload facts" in change.verdict.reason
 
+
+
+@pytest.mark.parametrize("name", [n for n in schema.component_names()
+                                  if schema.load(n).sighup])
+def test_table_man_page_and_diff_agree_where_the_program_decides(name, tmp_path):
+    """archiver runs per use, statsd has no SIGHUP handler: the option's own entry is
+    overridden in diff, and the audit table and the option entries say the same."""
+    from kcconf import verdicts
+    from kcconf.render import audit, rst
+
+    component = schema.load(name)
+    page = audit.page()
+    for option_name in component.specs:
+        for series in schema.series_list():
+            option = component.option(option_name, series)
+            if option is None or not option.present or not option.reloadable:
+                continue
+            verdict = verdicts.verdict_of(component, option)
+            assert verdict.program
+            fact = rst.reload_fact(component, option)
+            if verdict.action == "next-run":
+                assert "next run" in fact, fact
+            else:
+                assert fact.startswith("Needs a restart"), fact
+            row = f"   * - {name}\n     - ``{option_name}``\n"
+            assert row in page
+            cells = page.split(row, 1)[1].split("\n   * - ", 1)[0]
+            assert "restart, although flagged" not in cells or verdict.action == "restart"
+            if verdict.action == "next-run":
+                assert "read at each run" in cells
