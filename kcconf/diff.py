@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, redact, schema, values
+from . import effective, loader, redact, schema, values, verdicts
 from .effective import Effective, Setting
 from .records import field, record
 from .schema import Component, Option
@@ -158,6 +158,9 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
     result.changes = _Masked(mask)
     python = component.python
     names = list(dict.fromkeys([*old.settings, *new.settings]))
+    model = new.settings.get(component.children.get("model", ""))
+    forked = verdicts.forks_children(component, model.value if model else None,
+                                     bool(model and model.option and model.option.present))
     for name in names:
         before, after = old.settings.get(name), new.settings.get(name)
         if (before is None or after is None) and not ((before or after).assignment):  # type: ignore[union-attr]
@@ -187,7 +190,7 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
             result.changes.append(Change(name, "cosmetic", old_value, new_value, "none",
                                          _where(before), _where(after), option.secret))
             continue
-        verdict = verdict_of(component, option, _from_propmap(before, after))
+        verdict = verdict_of(component, option, _from_propmap(before, after), forked)
         result.changes.append(Change(name, "changed", old_value, new_value, verdict.action,
                                      _where(before), _where(after), option.secret, verdict))
     old_unknown = {a.name: a for a in old.unknown}

@@ -46,12 +46,25 @@ def program_action(component: Component) -> str | None:
     return None
 
 
-def verdict_of(component: Component, option: Option, reread: bool = False) -> Verdict:
+def forks_children(component: Component, model: str | None, present: bool) -> bool:
+    """The service sends each message from a new process that reads the file afresh
+    (kopano.json ``children``): ``model`` is the effective value of the record's model
+    option, ``present`` whether that option exists in the series (before it, always)."""
+    children = component.children
+    if not children:
+        return False
+    return not present or (model or "") not in children["threaded"]
+
+
+def verdict_of(component: Component, option: Option, reread: bool = False,
+               forked: bool = False) -> Verdict:
     """The verdict for a change of ``option``, with the reason in words.
 
     ``reread``: the new value comes from a ``!propmap`` file, which Kopano's reload reads
     again with the right to overwrite the map whatever the flag says; an unflagged option
-    whose audit records that follows its audit then.
+    whose audit records that follows its audit then. ``forked``: the service runs a
+    new child per message that reads the file afresh (``forks_children``), so an option
+    a reload leaves alone still reaches the next message unless the parent keeps it.
     """
     service, name = component.service, option.name
     sighup = component.sighup
@@ -72,8 +85,25 @@ def verdict_of(component: Component, option: Option, reread: bool = False) -> Ve
         audit = option.spec.get("x-kc-reload") if reread else None
         rel = schema.resolve_reload(audit, option.series, True) if audit else rel
         if rel.behaviour in ("restart", UNAUDITED):
-            return Verdict("restart", f"restart: a reload does not re-read {name}")
-    return _audited(service, name, rel, option.reloadable)
+            verdict = Verdict("restart", f"restart: a reload does not re-read {name}")
+            return _per_child(component, option, verdict) if forked else verdict
+    verdict = _audited(service, name, rel, option.reloadable)
+    return _per_child(component, option, verdict) if forked else verdict
+
+
+def _per_child(component: Component, option: Option, verdict: Verdict) -> Verdict:
+    """A restart verdict turned into "messages sent from now on" where each message's
+    own process reads the file and the main process does not keep the option."""
+    children = component.children
+    if verdict.action != "restart" or option.name in children["parent-only"]:
+        return verdict
+    who = (f"messages sent from now on, each by a new {component.service} process that"
+           f" reads {component.file} afresh (no reload needed); the main process keeps"
+           " the old value")
+    return Verdict("new-connections", f"new children only: with {children['model']} fork"
+                   f" a new value of {option.name} applies to {who}",
+                   reloadable=option.reloadable, behaviour=verdict.behaviour,
+                   evidence=children["evidence"], applies_to=who)
 
 
 def propmap_verdict(component: Component, series: str, name: str) -> Verdict | None:

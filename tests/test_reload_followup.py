@@ -145,3 +145,41 @@ def test_table_man_page_and_diff_agree_where_the_program_decides(name, tmp_path)
             assert "restart, although flagged" not in cells or verdict.action == "restart"
             if verdict.action == "next-run":
                 assert "read at each run" in cells
+
+
+@pytest.mark.parametrize(("series", "model", "action"), [
+    ("11.0", "", "restart"),              # default thread: one process, read at start
+    ("11.0", "process_model = thread\n", "restart"),
+    ("11.0", "process_model = single\n", "restart"),
+    ("11.0", "process_model = fork\n", "new-connections"),
+    ("8.7", "", "new-connections"),       # default fork in 8.7
+    ("8.0", "", "new-connections"),       # no process_model before 8.7: always fork
+])
+def test_fork_children_read_the_file_afresh(series, model, action, tmp_path):
+    """StartSpoolerFork runs kopano-spooler anew per message and that process loads
+    spooler.cfg itself: an option no reload touches (the key it logs in with) reaches
+    the next message."""
+    spooler = schema.load("spooler")
+    result = diff_text(spooler, series, model, model + "sslkey_file = /etc/kopano/spooler.pem\n",
+                       tmp_path)
+    (change,) = result.real_changes
+    assert change.action == action, change.verdict.reason
+    if action == "new-connections":
+        assert "no reload needed" in change.verdict.reason
+        assert "StartSpoolerFork" in change.verdict.evidence
+
+
+def test_options_the_main_spooler_keeps_still_need_a_restart_with_fork(tmp_path):
+    spooler = schema.load("spooler")
+    result = diff_text(spooler, "11.0", "process_model = fork\n",
+                       "process_model = fork\nsmtp_port = 2525\nmax_threads = 9\n", tmp_path)
+    actions = {c.option: c.action for c in result.real_changes}
+    assert actions["smtp_port"] == "restart"
+
+
+def test_spooler_reloading_section_says_fork_children_read_the_file_afresh():
+    from kcconf.render import rst
+
+    body = rst.reloading(schema.load("spooler"), "11.0")
+    assert "reads this file afresh" in body and "smtp_port" in body.split("keeps")[1]
+    assert "afresh" not in rst.reloading(schema.load("dagent"), "11.0")

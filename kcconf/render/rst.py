@@ -390,6 +390,16 @@ def reloading(component: Component, series: str) -> str:
     if groups.get(schema.UNAUDITED):
         names = ", ".join(o.name for o in groups[schema.UNAUDITED])
         out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
+    children = component.children
+    if children:
+        kept = ", ".join(n for n in children["parent-only"]
+                         if n in component.present(series))
+        out.append(f"Without a reload, too: when {text(children['model'])} selects fork"
+                   f" (or the release has no such option), each message is sent by a new"
+                   f" {service} process that reads this file afresh, so a change of any"
+                   " other option the sending code reads applies to the next message."
+                   f" The main process keeps its own: {text(kept)}; those still need a"
+                   " restart, and kcconf diff says which verdict a change gets.\n")
     return "\n".join(out)
 
 
