@@ -15,82 +15,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, redact, schema, values
+from . import effective, loader, redact, schema, values, verdicts
 from .effective import Effective, Setting
 from .records import field, record
-from .schema import UNAUDITED, Component, Option
+from .schema import Component, Option
+from .verdicts import NO_VERDICT, UNKNOWN_TO_KCCONF, Verdict, propmap_verdict, verdict_of
+
+__all__ = ["NO_VERDICT", "UNKNOWN_TO_KCCONF", "Verdict", "compare", "diff_files", "verdict_of"]
 
 ACTION_STRENGTH = {"none": 0, "no-effect": 1, "next-run": 2, "reload": 3, "new-connections": 4,
                    "restart": 5}
 """Verdict words from weakest to strongest; a diff's verdict is its strongest change's."""
-
-
-@record(frozen=True, slots=True)
-class Verdict:
-    """What one changed option needs, and why, from the flag and the reload audit."""
-
-    action: str
-    """reload, new-connections, restart, next-run (Python programs run per use) or
-    no-effect (nothing in the service reads the option)."""
-    reason: str
-    reloadable: bool = False
-    """Kopano's RELOADABLE flag: the reader accepts a new value on SIGHUP."""
-    behaviour: str | None = None
-    """The audited behaviour (applied, new-connections, restart, not-established), or
-    unaudited; None where the flag already says restart."""
-    evidence: str = ""
-    applies_to: str = ""
-
-
-def verdict_of(component: Component, option: Option, reread: bool = False) -> Verdict:
-    """The verdict for a change of ``option``, with the reason in words.
-
-    ``reread``: the new value comes from a ``!propmap`` file, which Kopano's reload reads
-    again with the right to overwrite the map whatever the flag says; an unflagged option
-    whose audit records that follows its audit then.
-    """
-    service, name = component.service, option.name
-    sighup = component.sighup
-    if component.runs_per_use:
-        return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
-                       " so the next run uses the new value", reloadable=option.reloadable,
-                       evidence=sighup["evidence"])
-    if component.python:
-        return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
-                       " at start", evidence=sighup.get("evidence", ""))
-    if sighup.get("behaviour") == "restart":
-        return Verdict("restart", f"restart: {service} has no SIGHUP handler (the signal ends"
-                       f" it) and reads {name} only at start", evidence=sighup["evidence"])
-    rel = option.reload
-    if not option.reloadable:
-        audit = option.spec.get("x-kc-reload") if reread else None
-        rel = schema.resolve_reload(audit, option.series, True) if audit else rel
-        if rel.behaviour in ("restart", UNAUDITED):
-            return Verdict("restart", f"restart: a reload does not re-read {name}")
-    common = {"reloadable": option.reloadable, "behaviour": rel.behaviour,
-              "evidence": rel.evidence, "applies_to": rel.applies_to}
-    if rel.behaviour == "applied":
-        return Verdict("reload", f"reload: {service} uses the new value of {name} after a"
-                       " reload", **common)
-    if rel.behaviour == UNAUDITED:
-        return Verdict("reload", f"reload: {name} is flagged reloadable; what {service} does"
-                       " with it after a reload is not audited yet", **common)
-    if rel.behaviour == "new-connections":
-        who = rel.applies_to or "connections started after the reload"
-        return Verdict("new-connections", f"new connections only: a reload applies {name} to"
-                       f" {who}; existing ones keep the old value", **common)
-    if rel.behaviour == "no-effect":
-        return Verdict("no-effect", f"no effect: {service} does not read {name} in this"
-                       " release, so neither a reload nor a restart changes anything", **common)
-    if rel.behaviour == "not-established":
-        return Verdict("restart", f"restart: a reload accepts the new value of {name}, but"
-                       f" whether {service} then uses it is not established", **common)
-    return Verdict("restart", f"restart: {service} reads {name} only at start, although a"
-                   " reload accepts the new value", **common)
-
-
-UNKNOWN_TO_KCCONF = Verdict("restart", "restart: kcconf has no reload facts for this name")
-NO_VERDICT = Verdict("none", "")
 
 
 @record(frozen=True, slots=True)
@@ -247,6 +182,9 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
     result.changes = _Masked(mask)
     python = component.python
     names = list(dict.fromkeys([*old.settings, *new.settings]))
+    model = new.settings.get(component.children.get("model", ""))
+    forked = verdicts.forks_children(component, model.value if model else None,
+                                     bool(model and model.option and model.option.present))
     for name in names:
         before, after = old.settings.get(name), new.settings.get(name)
         if (before is None or after is None) and not ((before or after).assignment):  # type: ignore[union-attr]
@@ -257,9 +195,12 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
         if option is None:
             # propmap names and the like: compare as text
             if old_value != new_value:
-                result.changes.append(Change(name, "changed", old_value, new_value, "restart",
-                                             _where(before), _where(after),
-                                             verdict=UNKNOWN_TO_KCCONF))
+                mapped = propmap_verdict(component, new.series, name) \
+                    if _from_propmap(before, after) else None
+                verdict = mapped or UNKNOWN_TO_KCCONF
+                result.changes.append(Change(name, "changed", old_value, new_value,
+                                             verdict.action, _where(before), _where(after),
+                                             verdict=verdict))
             continue
         if old_value == new_value:
             written_old = before.written if before else None
@@ -273,7 +214,7 @@ def compare(old: Effective, new: Effective, redactor: redact.Redactor | None = N
             result.changes.append(Change(name, "cosmetic", old_value, new_value, "none",
                                          _where(before), _where(after), option.secret))
             continue
-        verdict = verdict_of(component, option, _from_propmap(before, after))
+        verdict = verdict_of(component, option, _from_propmap(before, after), forked)
         result.changes.append(Change(name, "changed", old_value, new_value, verdict.action,
                                      _where(before), _where(after), option.secret, verdict))
     old_unknown = {a.name: a for a in old.unknown}

@@ -267,6 +267,19 @@ class Component:
         return components()[self.name].get("sighup", {})
 
     @property
+    def children(self) -> dict[str, Any]:
+        """kopano.json ``children``: the service sends each message from a new process
+        that reads the file afresh unless its model option names a threaded model;
+        ``parent-only`` options stay with the main process. Empty for the others."""
+        return components()[self.name].get("children", {})
+
+    def propmap_reload(self, series: str) -> Reload | None:
+        """What a reload does with a tag set in a ``!propmap`` file, for tags the schema
+        does not name (kopano.json ``propmap_reload``, entries as in x-kc-reload)."""
+        entries = components()[self.name].get("propmap_reload")
+        return resolve_reload(entries, series, True) if entries else None
+
+    @property
     def runs_per_use(self) -> bool:
         """A program started per run (kopano-backup, -autorespond, -archiver): a change
         applies to its next run, with nothing to reload or restart."""

@@ -122,7 +122,7 @@ def _new_value(option: schema.Option) -> str:
 
 
 VERDICT = {"applied": "reload", "new-connections": "new-connections",
-           "restart": "restart", "not-established": "restart"}
+           "restart": "restart", "not-established": "restart", "no-effect": "no-effect"}
 
 
 @pytest.mark.parametrize("series", SERIES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .. import schema
+from .. import schema, verdicts
 from ..schema import Component
 from .rst import heading, span, text
 
@@ -22,9 +22,20 @@ BEHAVIOUR_WORDS = {
     "not-established": "not established",
     "no-effect": "no effect (nothing reads it)",
     schema.UNAUDITED: "not audited yet",
+    "next-run": "read at each run (the program runs per use, whatever the flag)",
+    "no-sighup": "restart (the program has no SIGHUP handler, whatever the flag)",
 }
 COUNTED = ("applied", "new-connections", "restart", "not-established", "no-effect",
-           schema.UNAUDITED)
+           schema.UNAUDITED, "next-run")
+PROGRAM_KEYS = {"next-run": "next-run", "restart": "no-sighup"}
+"""Where the program's SIGHUP fact decides (kcconf.verdicts), its word replaces the
+option's own entry, as in kcconf diff."""
+
+
+def behaviour_of(component: Component, option: schema.Option) -> str:
+    """The row's behaviour key: the program's verdict where it decides, else the audit's."""
+    verdict = verdicts.verdict_of(component, option)
+    return PROGRAM_KEYS[verdict.action] if verdict.program else option.reload.behaviour
 
 INTRO = """\
 Kopano flags some options RELOADABLE. The flag says one thing only: on SIGHUP
@@ -71,10 +82,11 @@ def _rows(component: Component, name: str) -> list[tuple[str, str, list[str], st
         option = component.option(name, series)
         assert option is not None
         rel = option.reload
-        key = (rel.behaviour, rel.applies_to, rel.evidence)
+        behaviour = behaviour_of(component, option)
+        key = (behaviour, rel.applies_to, rel.evidence)
         if key not in by_key:
             by_key[key] = []
-            rows.append((rel.behaviour, rel.applies_to, by_key[key], rel.evidence))
+            rows.append((behaviour, rel.applies_to, by_key[key], rel.evidence))
         by_key[key].append(series)
     return rows
 
@@ -87,7 +99,8 @@ def counts(component: Component) -> Counter[str]:
         if flagged:
             option = component.option(name, flagged[-1])
             assert option is not None
-            found[option.reload.behaviour] += 1
+            behaviour = behaviour_of(component, option)
+            found["restart" if behaviour == "no-sighup" else behaviour] += 1
     return found
 
 
@@ -106,14 +119,15 @@ def _table(header: list[str], rows: list[list[str]], widths: str) -> str:
 
 def summary_table(components: list[Component]) -> str:
     header = ["component", "flagged", "applied", "new connections only",
-              "restart, although flagged", "not established", "no effect", "not audited yet"]
+              "restart, although flagged", "not established", "no effect", "not audited yet",
+              "read at each run"]
     rows = []
     for component in components:
         found = counts(component)
         total = sum(found.values())
         if total:
             rows.append([component.name, str(total), *(str(found[k]) for k in COUNTED)])
-    return _table(header, rows, "14 10 10 12 14 12 10 12")
+    return _table(header, rows, "12 9 9 11 13 11 9 11 10")
 
 
 def audit_table(components: list[Component]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .. import __version__, schema
+from .. import __version__, schema, verdicts
 from ..schema import Component, Option
 
 MAN_DATE = "2026-11-24"
@@ -315,24 +315,26 @@ def file_format(component: Component) -> str:
 
 
 def reload_fact(component: Component, option: Option) -> str:
-    """What a reload does with the option, from the audit: the same words as RELOADING."""
-    if component.runs_per_use:
+    """What a reload does with the option: the words of ``kcconf diff``'s verdict
+    (kcconf.verdicts), so the entry, RELOADING and diff agree."""
+    verdict = verdicts.verdict_of(component, option)
+    if verdict.action == "next-run":
         return "Read each time the program runs: the next run uses a change."
-    if component.python:
-        return "Read only at start."
-    rel = option.reload
-    if not option.reloadable:
+    if verdict.program:
+        return "Read only at start." if component.python else (
+            "Needs a restart: the program has no SIGHUP handler.")
+    if verdict.behaviour is None:
         return "Needs a restart."
-    if rel.behaviour == "new-connections":
-        return (f"A reload applies it only to {text(rel.applies_to or NEW_CONNECTIONS)};"
+    if verdict.action == "new-connections":
+        return (f"A reload applies it only to {text(verdict.applies_to or NEW_CONNECTIONS)};"
                 " existing ones keep the old value.")
-    if rel.behaviour == "restart":
+    if verdict.behaviour == "restart":
         return ("Needs a restart: a reload accepts the new value, but the service reads it"
                 " only at start.")
-    if rel.behaviour == "no-effect":
+    if verdict.action == "no-effect":
         return ("The service does not read it in this release: neither a reload nor a"
                 " restart changes anything.")
-    if rel.behaviour == "not-established":
+    if verdict.behaviour == "not-established":
         return ("A reload accepts the new value; whether the service then uses it is not"
                 " established, so restart to be sure.")
     return "A reload applies it."
@@ -366,17 +368,18 @@ def reloadable_names(component: Component, series: str) -> list[str]:
 
 def reloading(component: Component, series: str) -> str:
     service = component.service
-    if component.runs_per_use:
+    program = verdicts.program_action(component)
+    if program == "next-run":
         signal = ("While it runs it ignores SIGHUP." if component.python else
                   "It has no SIGHUP handler: ``kill -HUP`` ends a running"
                   f" {service} instead of reloading it.")
         return (f"{service} is not a daemon: it reads this file each time it runs, so"
                 f" the next run uses a change, with nothing to reload or restart. {signal}\n")
-    if component.python:
+    if program == "restart" and component.python:
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
-    if component.sighup.get("behaviour") == "restart":
+    if program == "restart":
         return (f"{service} has no SIGHUP handler: ``kill -HUP`` ends it instead of"
                 f" reloading it. It reads this file only at start, so after every change"
                 f" restart it with ``service {service} restart``.\n")
@@ -411,6 +414,16 @@ def reloading(component: Component, series: str) -> str:
     if groups.get(schema.UNAUDITED):
         names = ", ".join(o.name for o in groups[schema.UNAUDITED])
         out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
+    children = component.children
+    if children:
+        kept = ", ".join(n for n in children["parent-only"]
+                         if n in component.present(series))
+        out.append(f"Without a reload, too: when {text(children['model'])} selects fork"
+                   f" (or the release has no such option), each message is sent by a new"
+                   f" {service} process that reads this file afresh, so a change of any"
+                   " other option the sending code reads applies to the next message."
+                   f" The main process keeps its own: {text(kept)}; those still need a"
+                   " restart, and kcconf diff says which verdict a change gets.\n")
     return "\n".join(out)
 
 
