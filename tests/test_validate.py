@@ -78,6 +78,18 @@ def test_log_level_subsystem_bits(write):
     assert "level 9 is above 6" in found.message and "0x00010006" in found.hint
 
 
+def test_audit_log_level_above_its_maximum_records_everything(write):
+    # The audit logger compares a record's level with the low four bits only
+    # (ECLogger::Log): 9 records as 6, a warning; no audit record carries a subsystem
+    # bit, so upper bits change nothing.
+    [found] = check(write, "audit_log_level = 9\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "level 9 is above 6" in found.message
+    [found] = check(write, "audit_log_level = 0x00010001\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "switches nothing" in found.message and found.hint == "Write 1."
+
+
 def test_log_level_bits_in_every_cxx_component(tmp_path):
     for component in ("archiver", "dagent", "gateway", "ical", "monitor", "server",
                       "spooler"):
@@ -620,3 +632,11 @@ def test_auth_method_words_the_server_does_not_know_mean_plugin(write):
     [found] = check(write, "auth_method = ldap\n")
     assert (found.code, found.severity) == ("KC310", "warning")
     assert "treats it as plugin" in found.message
+
+
+def test_listen_hint_asks_for_an_address_not_a_host(write):
+    # Kopano resolves listen addresses with AI_NUMERICHOST (common/ECChannel.cpp): a host
+    # name is refused, so the hint must not suggest one.
+    [found] = check(write, "server_listen = *:99999\n")
+    assert found.code == "KC315"
+    assert "address:port" in found.hint and "host:port" not in found.hint

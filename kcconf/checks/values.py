@@ -303,9 +303,11 @@ def _flag_bits(option: Option, number: int, table_name: str, series: str,
                    severity="warning")
     ignored = number & ~(level_mask | flag_mask)
     if ignored:
-        yield diag("KC305", f"0x{ignored:x} lies between the level and the subsystem bits:"
-                   f" the service ignores it and reads level {level}",
-                   f"Write 0x{number & (level_mask | flag_mask):08x}.", severity="warning")
+        where = ("lies between the level and the subsystem bits" if flag_mask
+                 else "lies above the level and switches nothing here")
+        yield diag("KC305", f"0x{ignored:x} {where}: the service ignores it and reads"
+                   f" level {level}", f"Write 0x{number & (level_mask | flag_mask):08x}."
+                   if flag_mask else f"Write {level}.", severity="warning")
     high = option.spec.get("maximum")
     if high is not None and level > high:
         yield diag("KC305", f"level {level} is above {_num(high)}: the service logs everything,"
@@ -410,7 +412,9 @@ def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
             match = LISTEN_ITEM.match(item)
             if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
                 yield diag("KC315", f"{item!r} is not a listen address",
-                           "Write host:port, *:port, [::1]:port, *%iface:port or unix:/path.")
+                           "Write address:port, *:port, [::1]:port, *%iface:port or"
+                           " unix:/path: Kopano's listeners take an IP address, not a"
+                           " host name.")
         return
     forms = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
                         " or default:"),

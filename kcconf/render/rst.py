@@ -221,7 +221,8 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
-    if option.spec.get("x-kc-flag-bits"):
+    if option.spec.get("x-kc-flag-bits") and schema.flags_at(option.spec["x-kc-flag-bits"],
+                                                             option.series):
         body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
