@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .. import schema, values
+from .. import schema, templates, values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..loader import Assignment
@@ -94,10 +94,8 @@ def _nonempty(component, series: str) -> tuple[tuple[str, Option], ...]:
                  if option.nonempty)
 
 
-def is_template(text: str) -> bool:
-    """Template expressions: Jinja2 and Go ({{ }}, {% %}), ERB, EPP and Mason (<%= %>,
-    <% $x %>), Smarty and Perl Text::Template ({$x}): the real value is not known yet."""
-    return "{{" in text or "{%" in text or "<%" in text or "{$" in text
+is_template = templates.is_expression
+"""A value that is a template expression: the real value is not known yet."""
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
