@@ -640,3 +640,16 @@ def test_listen_hint_asks_for_an_address_not_a_host(write):
     [found] = check(write, "server_listen = *:99999\n")
     assert found.code == "KC315"
     assert "address:port" in found.hint and "host:port" not in found.hint
+
+
+def test_coredump_enabled_other_words_are_read_as_booleans(write):
+    # unix_coredump_enable (common/UnixUtil.cpp) tests for systemdefault, then parseBool:
+    # any other word turns core dumps on, except a false word.
+    [found] = check(write, "coredump_enabled = enabled\n")
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "reads it as a boolean, true, and acts as yes" in found.message
+    # parseBool is case-sensitive before 10.0: 'NO' is not a false word there
+    [found] = check(write, "coredump_enabled = NO\n", release="8.7")
+    assert found.severity == "warning" and "true, and acts as yes" in found.message
+    [found] = check(write, "coredump_enabled = NO\n", release="11.0")
+    assert found.severity == "warning" and "false, and acts as no" in found.message

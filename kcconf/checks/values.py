@@ -210,11 +210,12 @@ def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
         yield from _integer(option, text, diag, has_comment, ctx.series)
         return
     if has_comment and HASH_COMMENT.search(text):
-        yield from _after_comment(_enum(option, text, diag) if kind == "enum" else
+        yield from _after_comment(_enum(option, text, diag, case_insensitive_bool)
+                                  if kind == "enum" else
                                   _shape(option, text, diag))
         return
     if kind == "enum":
-        yield from _enum(option, text, diag)
+        yield from _enum(option, text, diag, case_insensitive_bool)
         return
     yield from _shape(option, text, diag)
 
@@ -364,7 +365,8 @@ def _size(option: Option, text: str, humansize: bool, diag) -> Iterator[Diagnost
     yield from _range(option, reading.value, diag)
 
 
-def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
+def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
+          ) -> Iterator[Diagnostic]:
     choices = option.spec.get("enum") or []
     if not choices:
         return
@@ -375,7 +377,17 @@ def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
         close = [c for c in choices if c.lower() == text.lower()]
         hint = (f"Write {close[0]}: the comparison is case-sensitive." if close else
                 f"Use one of: {', '.join(choices)}.")
-        otherwise = option.spec.get("x-kc-otherwise")
+        otherwise = schema.otherwise_at(option.spec, option.series)
+        if isinstance(otherwise, dict):
+            # The service tests for some words, then reads the rest as a boolean.
+            truth = values.cxx_bool(text, case_insensitive_bool)
+            acts = otherwise["true" if truth else "false"]
+            yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
+                       f" the service reads it as a boolean, {'true' if truth else 'false'},"
+                       f" and acts as {acts}", hint if close else f"Write {acts} to say what"
+                       f" happens, or another of: {', '.join(c for c in choices if c != acts)}.",
+                       severity="warning")
+            return
         if otherwise is not None:
             # The service compares with some words only and treats the rest alike:
             # it starts and works, just maybe not as the writer meant.

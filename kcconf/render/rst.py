@@ -112,8 +112,12 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
-        if spec.get("x-kc-otherwise"):
-            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
+        otherwise = schema.otherwise_at(spec, option.series)
+        if isinstance(otherwise, dict):
+            parts.append(f"any other word is read as a boolean: {otherwise['true']} when"
+                         f" true, {otherwise['false']} when false")
+        elif otherwise:
+            parts.append(f"any other word acts as {otherwise}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
