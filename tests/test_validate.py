@@ -653,3 +653,20 @@ def test_coredump_enabled_other_words_are_read_as_booleans(write):
     assert found.severity == "warning" and "true, and acts as yes" in found.message
     [found] = check(write, "coredump_enabled = NO\n", release="11.0")
     assert found.severity == "warning" and "false, and acts as no" in found.message
+
+
+def test_copy_delegate_mails_other_words_per_release(write):
+    # mailer.cpp: parseBool up to 8.6, exactly 'yes' or 'move-to-rep' in 8.7 to 9.1,
+    # parse_yesno (parseBool, empty is false) from 10.0.
+    def one(release: str):
+        [found] = check(write, "copy_delegate_mails = true\n", "spooler", release)
+        assert found.severity == "warning"
+        return found.message
+    assert "reads it as a boolean, true, and acts as yes" in one("8.6")
+    assert "the service treats it as no" in one("9.1")
+    assert "reads it as a boolean, true, and acts as yes" in one("11.0")
+
+
+def test_always_send_tnef_other_words_are_booleans(write):
+    [found] = check(write, "always_send_tnef = always\n", "spooler", "11.0")
+    assert found.severity == "warning" and "true, and acts as yes" in found.message
