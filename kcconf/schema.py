@@ -91,11 +91,12 @@ def flags_at(name: str, series: str) -> list[dict[str, Any]]:
 
 
 def otherwise_at(spec: dict[str, Any], series: str) -> str | dict[str, str] | None:
-    """What other text of an enum acts as at ``series`` (``x-kc-otherwise``): one word, or
-    a ``{"true": word, "false": word}`` map for text the service reads as a boolean.
+    """What other text of an enum acts as at ``series`` (``x-kc-otherwise``): one word,
+    a ``{"true": word, "false": word}`` map for text the service reads as a boolean, or
+    ``{"prefix": {start: word}, "else": word}`` for a service that compares the start only.
     A map keyed by series holds each entry from its series until the next."""
     value = spec.get("x-kc-otherwise")
-    if not isinstance(value, dict) or "true" in value:
+    if not isinstance(value, dict) or "true" in value or "prefix" in value:
         return value
     key = series_key(series)
     held = [since for since in value if series_key(since) <= key]

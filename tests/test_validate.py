@@ -670,3 +670,17 @@ def test_copy_delegate_mails_other_words_per_release(write):
 def test_always_send_tnef_other_words_are_booleans(write):
     [found] = check(write, "always_send_tnef = always\n", "spooler", "11.0")
     assert found.severity == "warning" and "true, and acts as yes" in found.message
+
+
+def test_s3_words_are_compared_by_their_start(write):
+    # ECS3Attachment.cpp: strncmp with "https" and "path"; the rest is http / virtualhost.
+    # (the options also get a note that they need an S3 build: not looked at here)
+    def kc310(found):
+        return [d for d in found if d.code == "KC310"]
+    [found] = kc310(check(write, "attachment_s3_protocol = HTTPS\n"))
+    assert found.severity == "warning" and "acts as http" in found.message
+    assert found.hint.startswith("Write https: the comparison is case-sensitive")
+    [found] = kc310(check(write, "attachment_s3_protocol = https-only\n"))
+    assert found.severity == "warning" and "acts as https" in found.message
+    [found] = kc310(check(write, "attachment_s3_uristyle = virtual-host\n"))
+    assert found.severity == "warning" and "acts as virtualhost" in found.message

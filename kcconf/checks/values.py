@@ -378,6 +378,17 @@ def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
         hint = (f"Write {close[0]}: the comparison is case-sensitive." if close else
                 f"Use one of: {', '.join(choices)}.")
         otherwise = schema.otherwise_at(option.spec, option.series)
+        if isinstance(otherwise, dict) and "prefix" in otherwise:
+            # The service compares the first letters only (strncmp).
+            starts = [p for p in otherwise["prefix"] if text.startswith(p)]
+            acts = otherwise["prefix"][starts[0]] if starts else otherwise["else"]
+            tested = " or ".join(otherwise["prefix"])
+            yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
+                       f" the service only tests whether it starts with {tested} (case"
+                       f" matters) and acts as {acts}", hint if close else f"Write {acts} to"
+                       f" say what happens, or another of: "
+                       f"{', '.join(c for c in choices if c != acts)}.", severity="warning")
+            return
         if isinstance(otherwise, dict):
             # The service tests for some words, then reads the rest as a boolean.
             truth = values.cxx_bool(text, case_insensitive_bool)

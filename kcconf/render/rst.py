@@ -113,7 +113,11 @@ def type_text(option: Option) -> str:
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
         otherwise = schema.otherwise_at(spec, option.series)
-        if isinstance(otherwise, dict):
+        if isinstance(otherwise, dict) and "prefix" in otherwise:
+            parts.append("any other word acts as " + ", ".join(
+                f"{word} if it starts with {start}" for start, word in otherwise["prefix"].items())
+                + f", else as {otherwise['else']}")
+        elif isinstance(otherwise, dict):
             parts.append(f"any other word is read as a boolean: {otherwise['true']} when"
                          f" true, {otherwise['false']} when false")
         elif otherwise:
