@@ -684,3 +684,17 @@ def test_s3_words_are_compared_by_their_start(write):
     assert found.severity == "warning" and "acts as https" in found.message
     [found] = kc310(check(write, "attachment_s3_uristyle = virtual-host\n"))
     assert found.severity == "warning" and "acts as virtualhost" in found.message
+
+
+def test_ranges_the_server_corrects_itself_are_warnings(write):
+    # ECAttachmentStorage lowers a level above Z_BEST_COMPRESSION to 9; set_thread_count
+    # (common/ECThreadPool.cpp) raises a thread_limit below threads to threads.
+    [found] = check(write, "attachment_compression = 12\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "above the maximum of 9: the server compresses at level 9" in found.message
+    # thread_limit has no range: 0 is raised to threads, which the rule says, once
+    found = check(write, "thread_limit = 0\n")
+    assert [(d.code, d.severity) for d in found] == [("KC401", "warning")]
+    # a range the service does not correct stays an error
+    [found] = check(write, "threads = 0\n")
+    assert found.severity == "error"

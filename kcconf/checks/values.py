@@ -330,6 +330,15 @@ def _range(option: Option, number: int, diag) -> Iterator[Diagnostic]:
     low = option.spec.get("minimum")
     high = option.spec.get("maximum")
     if (low is not None and number < low) or (high is not None and number > high):
+        instead = option.spec.get("x-kc-outside-range")
+        if instead:
+            # The service corrects the value itself (clamps it, raises it): it works.
+            bound = _num(low) if low is not None and number < low else _num(high)
+            side = "below the minimum" if low is not None and number < low else \
+                "above the maximum"
+            yield diag("KC305", f"{number} is {side} of {bound}: {instead}",
+                       f"Write {bound} to say what happens.", severity="warning")
+            return
         unit = option.spec.get("x-kc-unit")
         unit = f" {unit}" if unit and unit != "count" else ""  # a count has no unit word
         if low is not None and high is not None:
