@@ -22,7 +22,7 @@ from .suppress import may_suppress
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
@@ -60,6 +60,10 @@ class Includes:
     repository: str | None = None
     """Absolute targets below this directory are the repository's own: missing there
     is missing."""
+    unknowable: Callable[[str], bool] | None = None
+    """For a template: whether a directive's argument is a template expression, whose
+    target is known only once the template is rendered (detection lives above the
+    loader, in kcconf.templates)."""
 
     def lives_elsewhere(self, argument: str) -> bool:
         if not self.elsewhere or self.root:
@@ -334,6 +338,14 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         diag.append(make("KC110", doc.path, entry.line, 1,
                          f"{where} names no file{stop_note}", "Name the file to include."))
         return "stop"
+    if includes.unknowable is not None and includes.unknowable(argument):
+        loaded.elsewhere.append((doc.path, entry.line, argument))
+        diag.append(make("KC122", doc.path, entry.line, 1,
+                         f"{where}: the file name is a template expression, known only when"
+                         " the template is rendered, so the file cannot be checked here;"
+                         " the rest is checked, and options it may set are not reported"
+                         " as missing", "Check the rendered file with kcconf validate."))
+        return None
     away = absolute and includes.lives_elsewhere(argument) and \
         not packagefiles.known(argument)
     if away or not os.path.exists(target):

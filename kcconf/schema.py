@@ -90,6 +90,19 @@ def flags_at(name: str, series: str) -> list[dict[str, Any]]:
             ("until" not in f or key <= series_key(f["until"]))]
 
 
+def otherwise_at(spec: dict[str, Any], series: str) -> str | dict[str, str] | None:
+    """What other text of an enum acts as at ``series`` (``x-kc-otherwise``): one word,
+    a ``{"true": word, "false": word}`` map for text the service reads as a boolean, or
+    ``{"prefix": {start: word}, "else": word}`` for a service that compares the start only.
+    A map keyed by series holds each entry from its series until the next."""
+    value = spec.get("x-kc-otherwise")
+    if not isinstance(value, dict) or "true" in value or "prefix" in value:
+        return value
+    key = series_key(series)
+    held = [since for since in value if series_key(since) <= key]
+    return value[max(held, key=series_key)] if held else None
+
+
 def series_list() -> list[str]:
     return list(_series())
 

@@ -82,6 +82,12 @@ class Masked:
         return self.paths.get(line, ())
 
 
+def is_expression(text: str) -> bool:
+    """Template expressions: Jinja2 and Go ({{ }}, {% %}), ERB, EPP and Mason (<%= %>,
+    <% $x %>), Smarty and Perl Text::Template ({$x}): the real text is not known yet."""
+    return "{{" in text or "{%" in text or "<%" in text or "{$" in text
+
+
 def dialect_of(path: str, data: bytes) -> str | None:
     """The template dialect of a file by its name, else by what it holds; None for a
     plain config (most have no '{' and no '<%', which is the fast path)."""

@@ -109,8 +109,6 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     comp = pick_component(path, component)
     series = schema.resolve_release(release)
     propmap = os.path.basename(path) in comp.propmap_files
-    includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
-                               repository=repository)
     joined = None
     if data is None:
         if fragments.is_fragment_dir(path):
@@ -121,6 +119,11 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     masked = templates.mask(path, data, templates.PERL if joined is not None and
                             templates.dialect_of(path, data) is None and
                             joined.has_code else None)
+    # A template's include names may be expressions: the loader, below templates in
+    # the layers, is given the test rather than importing it.
+    includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
+                               repository=repository, unknowable=templates.is_expression
+                               if masked.dialect is not None else None)
     with loader.no_cycle_collection():
         loaded = loader.load(path, flavour_of(comp), comp.directives, data=masked.data,
                              propmap=propmap, includes=includes)

@@ -278,3 +278,28 @@ def test_the_repository_is_the_checkout_without_a_settings_file(write, tmp_path)
     common.unlink()
     found = lint_file(str(path), project, "11.0").diagnostics
     assert found[0].code == "KC110"  # missing in the checkout is missing
+
+
+# -- templated include names ----------------------------------------------------------
+
+TEMPLATED = """\
+ldap_uri = ldap://directory.example.org/
+!include {{ ldap_flavour }}.cfg
+ldap_serach_base = dc=example,dc=org
+"""
+
+
+@pytest.mark.parametrize(("suffix", "line"), [
+    (".j2", "!include {{ ldap_flavour }}.cfg"),
+    (".erb", "!include <%= @flavour %>.cfg"),
+    (".tmpl", "!include {{ .Env.LDAP_FLAVOUR }}.cfg"),
+    (".j2", "!include /usr/share/kopano/ldap.{{ flavour }}.cfg"),
+])
+def test_an_include_named_by_a_template_expression_is_one_note(write, suffix, line):
+    path = write("ldap.cfg" + suffix, TEMPLATED.replace(TEMPLATED.splitlines()[1], line))
+    for found in (lint_one(path, "11.0"),
+                  validate_run(str(path), release="11.0", environ={}).diagnostics):
+        # the target is unknowable until rendering: a note, no KC110, and the rest is
+        # read on (the misspelt name) without options the target may set reported unset
+        assert [(d.code, d.line) for d in found] == [("KC122", 2), ("KC201", 3)], found
+        assert found[0].severity == "info"

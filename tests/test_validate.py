@@ -78,6 +78,18 @@ def test_log_level_subsystem_bits(write):
     assert "level 9 is above 6" in found.message and "0x00010006" in found.hint
 
 
+def test_audit_log_level_above_its_maximum_records_everything(write):
+    # The audit logger compares a record's level with the low four bits only
+    # (ECLogger::Log): 9 records as 6, a warning; no audit record carries a subsystem
+    # bit, so upper bits change nothing.
+    [found] = check(write, "audit_log_level = 9\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "level 9 is above 6" in found.message
+    [found] = check(write, "audit_log_level = 0x00010001\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "switches nothing" in found.message and found.hint == "Write 1."
+
+
 def test_log_level_bits_in_every_cxx_component(tmp_path):
     for component in ("archiver", "dagent", "gateway", "ical", "monitor", "server",
                       "spooler"):
@@ -620,3 +632,69 @@ def test_auth_method_words_the_server_does_not_know_mean_plugin(write):
     [found] = check(write, "auth_method = ldap\n")
     assert (found.code, found.severity) == ("KC310", "warning")
     assert "treats it as plugin" in found.message
+
+
+def test_listen_hint_asks_for_an_address_not_a_host(write):
+    # Kopano resolves listen addresses with AI_NUMERICHOST (common/ECChannel.cpp): a host
+    # name is refused, so the hint must not suggest one.
+    [found] = check(write, "server_listen = *:99999\n")
+    assert found.code == "KC315"
+    assert "address:port" in found.hint and "host:port" not in found.hint
+
+
+def test_coredump_enabled_other_words_are_read_as_booleans(write):
+    # unix_coredump_enable (common/UnixUtil.cpp) tests for systemdefault, then parseBool:
+    # any other word turns core dumps on, except a false word.
+    [found] = check(write, "coredump_enabled = enabled\n")
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "reads it as a boolean, true, and acts as yes" in found.message
+    # parseBool is case-sensitive before 10.0: 'NO' is not a false word there
+    [found] = check(write, "coredump_enabled = NO\n", release="8.7")
+    assert found.severity == "warning" and "true, and acts as yes" in found.message
+    [found] = check(write, "coredump_enabled = NO\n", release="11.0")
+    assert found.severity == "warning" and "false, and acts as no" in found.message
+
+
+def test_copy_delegate_mails_other_words_per_release(write):
+    # mailer.cpp: parseBool up to 8.6, exactly 'yes' or 'move-to-rep' in 8.7 to 9.1,
+    # parse_yesno (parseBool, empty is false) from 10.0.
+    def one(release: str):
+        [found] = check(write, "copy_delegate_mails = true\n", "spooler", release)
+        assert found.severity == "warning"
+        return found.message
+    assert "reads it as a boolean, true, and acts as yes" in one("8.6")
+    assert "the service treats it as no" in one("9.1")
+    assert "reads it as a boolean, true, and acts as yes" in one("11.0")
+
+
+def test_always_send_tnef_other_words_are_booleans(write):
+    [found] = check(write, "always_send_tnef = always\n", "spooler", "11.0")
+    assert found.severity == "warning" and "true, and acts as yes" in found.message
+
+
+def test_s3_words_are_compared_by_their_start(write):
+    # ECS3Attachment.cpp: strncmp with "https" and "path"; the rest is http / virtualhost.
+    # (the options also get a note that they need an S3 build: not looked at here)
+    def kc310(found):
+        return [d for d in found if d.code == "KC310"]
+    [found] = kc310(check(write, "attachment_s3_protocol = HTTPS\n"))
+    assert found.severity == "warning" and "acts as http" in found.message
+    assert found.hint.startswith("Write https: the comparison is case-sensitive")
+    [found] = kc310(check(write, "attachment_s3_protocol = https-only\n"))
+    assert found.severity == "warning" and "acts as https" in found.message
+    [found] = kc310(check(write, "attachment_s3_uristyle = virtual-host\n"))
+    assert found.severity == "warning" and "acts as virtualhost" in found.message
+
+
+def test_ranges_the_server_corrects_itself_are_warnings(write):
+    # ECAttachmentStorage lowers a level above Z_BEST_COMPRESSION to 9; set_thread_count
+    # (common/ECThreadPool.cpp) raises a thread_limit below threads to threads.
+    [found] = check(write, "attachment_compression = 12\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "above the maximum of 9: the server compresses at level 9" in found.message
+    # thread_limit has no range: 0 is raised to threads, which the rule says, once
+    found = check(write, "thread_limit = 0\n")
+    assert [(d.code, d.severity) for d in found] == [("KC401", "warning")]
+    # a range the service does not correct stays an error
+    [found] = check(write, "threads = 0\n")
+    assert found.severity == "error"

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .. import schema, values
+from .. import schema, templates, values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..loader import Assignment
@@ -94,10 +94,8 @@ def _nonempty(component, series: str) -> tuple[tuple[str, Option], ...]:
                  if option.nonempty)
 
 
-def is_template(text: str) -> bool:
-    """Template expressions: Jinja2 and Go ({{ }}, {% %}), ERB, EPP and Mason (<%= %>,
-    <% $x %>), Smarty and Perl Text::Template ({$x}): the real value is not known yet."""
-    return "{{" in text or "{%" in text or "<%" in text or "{$" in text
+is_template = templates.is_expression
+"""A value that is a template expression: the real value is not known yet."""
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
@@ -212,11 +210,12 @@ def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
         yield from _integer(option, text, diag, has_comment, ctx.series)
         return
     if has_comment and HASH_COMMENT.search(text):
-        yield from _after_comment(_enum(option, text, diag) if kind == "enum" else
+        yield from _after_comment(_enum(option, text, diag, case_insensitive_bool)
+                                  if kind == "enum" else
                                   _shape(option, text, diag))
         return
     if kind == "enum":
-        yield from _enum(option, text, diag)
+        yield from _enum(option, text, diag, case_insensitive_bool)
         return
     yield from _shape(option, text, diag)
 
@@ -303,9 +302,11 @@ def _flag_bits(option: Option, number: int, table_name: str, series: str,
                    severity="warning")
     ignored = number & ~(level_mask | flag_mask)
     if ignored:
-        yield diag("KC305", f"0x{ignored:x} lies between the level and the subsystem bits:"
-                   f" the service ignores it and reads level {level}",
-                   f"Write 0x{number & (level_mask | flag_mask):08x}.", severity="warning")
+        where = ("lies between the level and the subsystem bits" if flag_mask
+                 else "lies above the level and switches nothing here")
+        yield diag("KC305", f"0x{ignored:x} {where}: the service ignores it and reads"
+                   f" level {level}", f"Write 0x{number & (level_mask | flag_mask):08x}."
+                   if flag_mask else f"Write {level}.", severity="warning")
     high = option.spec.get("maximum")
     if high is not None and level > high:
         yield diag("KC305", f"level {level} is above {_num(high)}: the service logs everything,"
@@ -329,6 +330,15 @@ def _range(option: Option, number: int, diag) -> Iterator[Diagnostic]:
     low = option.spec.get("minimum")
     high = option.spec.get("maximum")
     if (low is not None and number < low) or (high is not None and number > high):
+        instead = option.spec.get("x-kc-outside-range")
+        if instead:
+            # The service corrects the value itself (clamps it, raises it): it works.
+            bound = _num(low) if low is not None and number < low else _num(high)
+            side = "below the minimum" if low is not None and number < low else \
+                "above the maximum"
+            yield diag("KC305", f"{number} is {side} of {bound}: {instead}",
+                       f"Write {bound} to say what happens.", severity="warning")
+            return
         unit = option.spec.get("x-kc-unit")
         unit = f" {unit}" if unit and unit != "count" else ""  # a count has no unit word
         if low is not None and high is not None:
@@ -364,7 +374,8 @@ def _size(option: Option, text: str, humansize: bool, diag) -> Iterator[Diagnost
     yield from _range(option, reading.value, diag)
 
 
-def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
+def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
+          ) -> Iterator[Diagnostic]:
     choices = option.spec.get("enum") or []
     if not choices:
         return
@@ -375,7 +386,28 @@ def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
         close = [c for c in choices if c.lower() == text.lower()]
         hint = (f"Write {close[0]}: the comparison is case-sensitive." if close else
                 f"Use one of: {', '.join(choices)}.")
-        otherwise = option.spec.get("x-kc-otherwise")
+        otherwise = schema.otherwise_at(option.spec, option.series)
+        if isinstance(otherwise, dict) and "prefix" in otherwise:
+            # The service compares the first letters only (strncmp).
+            starts = [p for p in otherwise["prefix"] if text.startswith(p)]
+            acts = otherwise["prefix"][starts[0]] if starts else otherwise["else"]
+            tested = " or ".join(otherwise["prefix"])
+            yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
+                       f" the service only tests whether it starts with {tested} (case"
+                       f" matters) and acts as {acts}", hint if close else f"Write {acts} to"
+                       f" say what happens, or another of: "
+                       f"{', '.join(c for c in choices if c != acts)}.", severity="warning")
+            return
+        if isinstance(otherwise, dict):
+            # The service tests for some words, then reads the rest as a boolean.
+            truth = values.cxx_bool(text, case_insensitive_bool)
+            acts = otherwise["true" if truth else "false"]
+            yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
+                       f" the service reads it as a boolean, {'true' if truth else 'false'},"
+                       f" and acts as {acts}", hint if close else f"Write {acts} to say what"
+                       f" happens, or another of: {', '.join(c for c in choices if c != acts)}.",
+                       severity="warning")
+            return
         if otherwise is not None:
             # The service compares with some words only and treats the rest alike:
             # it starts and works, just maybe not as the writer meant.
@@ -410,7 +442,9 @@ def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
             match = LISTEN_ITEM.match(item)
             if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
                 yield diag("KC315", f"{item!r} is not a listen address",
-                           "Write host:port, *:port, [::1]:port, *%iface:port or unix:/path.")
+                           "Write address:port, *:port, [::1]:port, *%iface:port or"
+                           " unix:/path: Kopano's listeners take an IP address, not a"
+                           " host name.")
         return
     forms = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
                         " or default:"),

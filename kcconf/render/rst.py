@@ -112,8 +112,16 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
-        if spec.get("x-kc-otherwise"):
-            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
+        otherwise = schema.otherwise_at(spec, option.series)
+        if isinstance(otherwise, dict) and "prefix" in otherwise:
+            parts.append("any other word acts as " + ", ".join(
+                f"{word} if it starts with {start}" for start, word in otherwise["prefix"].items())
+                + f", else as {otherwise['else']}")
+        elif isinstance(otherwise, dict):
+            parts.append(f"any other word is read as a boolean: {otherwise['true']} when"
+                         f" true, {otherwise['false']} when false")
+        elif otherwise:
+            parts.append(f"any other word acts as {otherwise}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
@@ -221,7 +229,8 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
-    if option.spec.get("x-kc-flag-bits"):
+    if option.spec.get("x-kc-flag-bits") and schema.flags_at(option.spec["x-kc-flag-bits"],
+                                                             option.series):
         body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
