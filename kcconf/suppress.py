@@ -1,6 +1,7 @@
 """``# kcconf: ...`` comment lines: suppressions and placement hints.
 
-``# kcconf: disable=KC303,KC209`` silences those codes on the next line that is neither
+``# kcconf: disable=KC303,KC209`` silences those codes (or code names, or schema rule
+ids: see selection.py) on the next line that is neither
 blank nor a comment (normally an option line); ``# kcconf: disable-file=KC106`` silences
 them in the whole file; ``# kcconf: component=server release=8.7`` tells kcconf lint
 what a file is. Kopano's readers see plain comments. Shared by ``kcconf validate``
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from .diagnostics import Diagnostic, make
 from .dialect import Document, Kind
 from .records import field, record
+from .selection import matches, normal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def collect(doc: Document) -> list[Suppression]:
             match = DIRECTIVE.match(entry.text) if "kcconf:" in entry.text else None
             if match is not None:
                 for key, value in pairs(match.group(1)):
-                    codes = frozenset(c.upper() for c in value.split(",") if c)
+                    codes = frozenset(normal(c) for c in value.split(",") if c)
                     if key == "disable":
                         item = Suppression(doc.path, entry.line, codes, None)
                         pending.append(item)
@@ -123,14 +125,27 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
             by_line.setdefault((s.file, s.target), []).append(s)
     kept = []
     for d in diagnostics:
-        hit = next((s for s in by_line.get((d.file, d.line), ()) if d.code in s.codes), None)
+        hit, selector = _covering(by_line.get((d.file, d.line), ()), d)
         if hit is None:
-            hit = next((s for s in by_line.get((d.file, 0), ()) if d.code in s.codes), None)
+            hit, selector = _covering(by_line.get((d.file, 0), ()), d)
         if hit is None:
             kept.append(d)
         else:
-            hit.used.add(d.code)
+            hit.used.add(selector)
     return kept, suppressions
+
+
+def _covering(candidates: Iterable[Suppression], d: Diagnostic
+              ) -> tuple[Suppression | None, str]:
+    """The suppression whose selectors (codes, code names, rule ids) name ``d``, and the
+    selector that did."""
+    for s in candidates:
+        if d.code in s.codes:
+            return s, d.code
+        for selector in s.codes:
+            if matches(selector, d):
+                return s, selector
+    return None, ""
 
 
 def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from .. import schema
 from ..diagnostics import Diagnostic, make, sort_key
 from ..loader import InputError, read_bytes
+from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
 from ..validate import run as validate_run
@@ -90,10 +91,11 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:
     """Codes the settings disable are dropped; severity overrides applied."""
     if settings.disable:
-        diagnostics = [d for d in diagnostics if d.code not in settings.disable]
+        diagnostics = [d for d in diagnostics if d.code not in settings.disable and
+                       first_match(settings.disable, d) is None]
     if settings.severity:
         for d in diagnostics:
-            d.severity = settings.severity.get(d.code, d.severity)
+            d.severity = lookup(settings.severity, d) or d.severity
     return diagnostics
 
 

@@ -14,6 +14,7 @@ import tomllib
 from .. import schema
 from ..diagnostics import SEVERITY_RANK
 from ..records import field, record
+from ..selection import normal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -142,14 +143,14 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     settings.ignore = [PathPattern.parse(p) for p in _strings(data.get("ignore", []), fail,
                                                                 "ignore")]
     codes = _strings(data.get("disable", []), fail, "disable")
-    settings.disable = frozenset(c.upper() for c in codes)
+    settings.disable = frozenset(normal(c) for c in codes)
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
         raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"info\"")
     for code, level in severity.items():
         if level not in SEVERITY_RANK:
             raise fail(f"severity of {code}: {level!r} is not error, warning or info")
-        settings.severity[code.upper()] = level
+        settings.severity[normal(code)] = level
     files = data.get("files", [])
     if not isinstance(files, list):
         raise fail("'files' must be an array of tables ([[files]])")
