@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .. import report
+from ..atomic import WriteError
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
@@ -20,6 +21,12 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     check_include_root(args.include_root)
+    from .lint import fix_mode
+
+    fix = fix_mode(args)
+    if fix is not None and not fix.diff and "-" in args.files:
+        raise UsageError("--fix cannot write back to standard input; use --diff")
+    fixed = 0
     colour = use_colour(args.color, sys.stdout)
     failing = {"error", "warning"} if args.strict else {"error"}
     trouble = False
@@ -32,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
             result = validate_one(name, args.component, args.release, data=data,
                                   check_host=args.check_host,
                                   include_root=args.include_root)
-        except (InputError, ComponentError) as err:
+            if fix is not None and any(d.fixes for d in result.diagnostics):
+                result, count = _fix(args, name, data, result, fix)
+                fixed += count
+        except (InputError, ComponentError, WriteError) as err:
             error(str(err))
             trouble = True
             continue
@@ -48,7 +58,49 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         report.write_json(sys.stdout, json_files, counts)
     elif not args.quiet:
-        sys.stdout.write(report.summary(counts, checked) + "\n")
+        line = report.summary(counts, checked)
+        if fix is not None:
+            verb = "would fix" if fix.diff else "fixed"
+            line += f"; {verb} {fixed}, {len(all_diagnostics)} remain"
+        sys.stdout.write(line + "\n")
     if trouble:
         return EXIT_TROUBLE
     return EXIT_FINDINGS if any(d.severity in failing for d in all_diagnostics) else EXIT_OK
+
+
+def _fix(args: argparse.Namespace, path: str, data: bytes, result, fix):
+    """Apply the file's fixes (``validate --fix``) under its lock, or print them as a
+    diff; the result of checking the fixed file, and how many fixes were applied."""
+    from contextlib import nullcontext
+
+    from ..atomic import locked, write_atomic
+    from ..edit import redactor_for, unified_diff
+    from ..fixing import fix_loop
+
+    def check(new: bytes):
+        again = validate_one(path, args.component, args.release, data=new,
+                             check_host=args.check_host, include_root=args.include_root)
+        return again.diagnostics, again.effective
+
+    with nullcontext() if fix.diff else locked([path]):
+        if not fix.diff:
+            from ..loader import read_bytes
+
+            current = read_bytes(path)
+            if current != data:
+                data = current
+                result = validate_one(path, args.component, args.release, data=data,
+                                      check_host=args.check_host,
+                                      include_root=args.include_root)
+        outcome = fix_loop(path, data, check, fix.unsafe, (result.diagnostics,
+                                                             result.effective))
+        if outcome.data == data:
+            return result, 0
+        final = validate_one(path, args.component, args.release, data=outcome.data,
+                             check_host=args.check_host, include_root=args.include_root)
+        if fix.diff:
+            masks = redactor_for(path, result.component, data, outcome.data)
+            sys.stdout.write(unified_diff(path, data, outcome.data, masks))
+        else:
+            write_atomic(path, outcome.data, original=data)
+        return final, outcome.fixed

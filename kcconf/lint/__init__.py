@@ -12,7 +12,7 @@ The modules: ``settings`` (the project settings), ``discovery`` (finding files),
 ``templates`` (masking template lines), ``check`` (one file), ``pool`` (many files).
 """
 
-from .check import check_bytes, lint_file, safe_lint_file
+from .check import FixMode, check_bytes, fix_file, lint_file, safe_lint_file
 from .discovery import discover, is_candidate
 from .pool import lint
 from .result import FileResult
@@ -26,6 +26,7 @@ from .settings import (
 )
 from .templates import is_template, mask_template_lines
 
-__all__ = ["FileResult", "PathPattern", "ProjectSettings", "SettingsError", "check_bytes",
-           "discover", "is_candidate", "is_template", "lint", "lint_file", "load_settings",
-           "mask_template_lines", "matches", "parse_settings", "safe_lint_file"]
+__all__ = ["FileResult", "FixMode", "PathPattern", "ProjectSettings", "SettingsError",
+           "check_bytes", "discover", "fix_file", "is_candidate", "is_template", "lint",
+           "lint_file", "load_settings", "mask_template_lines", "matches", "parse_settings",
+           "safe_lint_file"]

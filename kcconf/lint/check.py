@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from .. import schema
 from ..diagnostics import Diagnostic, make, sort_key
 from ..loader import InputError, read_bytes
+from ..records import record
 from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
@@ -33,8 +35,16 @@ def _component_by_name(basename: str) -> str | None:
     return schema.component_for_filename(basename)
 
 
+@record(frozen=True, slots=True)
+class FixMode:
+    """What ``lint --fix`` does: which fixes it takes, and whether it only shows them."""
+
+    unsafe: bool = False
+    diff: bool = False
+
+
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
-              unused: bool = False) -> FileResult:
+              unused: bool = False, fix: FixMode | None = None) -> FileResult:
     """Place and check one file; never raises for a problem with the file itself."""
     try:
         data = read_bytes(path)
@@ -60,6 +70,8 @@ def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
         series = schema.resolve_release(chosen)
     except schema.ReleaseError as err:
         return FileResult(path, component, None, [], f"{path}: {err}")
+    if fix is not None:
+        return fix_file(path, data, component, series, settings, unused, fix)
     return check_bytes(path, data, component, series, settings, unused)
 
 
@@ -67,15 +79,23 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
                 settings: ProjectSettings, unused: bool = False) -> FileResult:
     """Check a file's bytes as lint does, wherever they come from: a file on disk, or an
     editor's buffer (the same verdicts in CI and while typing)."""
+    return _check(path, data, component, series, settings, unused)[0]
+
+
+def _check(path: str, data: bytes, component: str, series: str, settings: ProjectSettings,
+           unused: bool = False) -> tuple[FileResult, Any]:
+    """``check_bytes``, with the validation result (None for a template, whose bytes
+    were masked before checking, so that fixes cannot address them)."""
     branching = False
-    if is_template(path, data):
+    template = is_template(path, data)
+    if template:
         data, branching = mask_template_lines(data)
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
                               repository=os.path.abspath(settings.root))
     except InputError as err:
-        return FileResult(path, component, series, [], str(err))
+        return FileResult(path, component, series, [], str(err)), None
     dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT
     diagnostics = [d for d in result.diagnostics if d.code not in dropped]
     if unused:
@@ -85,7 +105,54 @@ def check_bytes(path: str, data: bytes, component: str, series: str,
     diagnostics = finish(diagnostics, settings)
     if diagnostics:
         end_columns(diagnostics, result.loaded.documents)
-    return FileResult(path, component, series, diagnostics)
+    return FileResult(path, component, series, diagnostics), None if template else result
+
+
+def fix_file(path: str, data: bytes, component: str, series: str, settings: ProjectSettings,
+             unused: bool, mode: FixMode) -> FileResult:
+    """Check a file and apply its fixes (``lint --fix``): written atomically under the
+    file's lock, or only shown as a diff."""
+    first, result = _check(path, data, component, series, settings, unused)
+    if result is None or first.error is not None or \
+            not any(d.fixes and d.file == path for d in first.diagnostics):
+        return first
+    from ..atomic import WriteError, locked, write_atomic
+
+    try:
+        with nullcontext() if mode.diff else locked([path]):
+            if not mode.diff and read_bytes(path) != data:
+                return fix_file(path, read_bytes(path), component, series, settings, unused,
+                                mode)
+            outcome = _fix_bytes(path, data, component, series, settings, unused, mode,
+                                 (first.diagnostics, result.effective))
+            done = FileResult(path, component, series, outcome.diagnostics,
+                              fixed=outcome.fixed)
+            if outcome.data == data:
+                return done
+            if mode.diff:
+                from ..edit import redactor_for, unified_diff
+
+                masks = redactor_for(path, schema.load(component), data, outcome.data)
+                done.diff = unified_diff(path, data, outcome.data, masks)
+                return done
+            write_atomic(path, outcome.data, original=data)
+            return done
+    except (WriteError, InputError) as err:
+        return FileResult(path, component, series, first.diagnostics, str(err))
+
+
+def _fix_bytes(path: str, data: bytes, component: str, series: str,
+               settings: ProjectSettings, unused: bool, mode: FixMode,
+               first: tuple[list[Diagnostic], Any]) -> Any:
+    from ..fixing import fix_loop
+
+    def check(new: bytes) -> tuple[list[Diagnostic], Any]:
+        found, result = _check(path, new, component, series, settings, unused)
+        if found.error is not None or result is None:
+            raise ValueError(found.error or "not checked")
+        return found.diagnostics, result.effective
+
+    return fix_loop(path, data, check, mode.unsafe, first)
 
 
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:
@@ -125,10 +192,10 @@ def end_columns(diagnostics: list[Diagnostic], documents: Iterable[Any]) -> None
 
 
 def safe_lint_file(path: str, settings: ProjectSettings, release: str | None,
-                   unused: bool) -> FileResult:
+                   unused: bool, fix: FixMode | None = None) -> FileResult:
     """An internal error on one file is reported for that file; the others go on."""
     try:
-        return lint_file(path, settings, release, unused)
+        return lint_file(path, settings, release, unused, fix)
     except Exception as err:  # reported as one line; exit status 2
         return FileResult(path, None, None, [], f"{path}: internal error: {type(err).__name__}:"
                                                  f" {err} (please report this)")
