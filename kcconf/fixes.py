@@ -217,7 +217,11 @@ def note_line(text: str) -> str:
 
 
 def comment_out_with_note(lines: Lines, number: int, note: str) -> tuple[Edit, ...]:
-    return (insert_above(lines, number, note_line(note)), comment_out(lines, number))
+    """The line commented out under a note line saying why (one edit: the note and the
+    ``#`` go in at the same place)."""
+    out = comment_out(lines, number)
+    above = _encode(note_line(note)) + lines.new_line_ending()
+    return (Edit(out.start, out.end, above + out.replacement),)
 
 
 def rename(lines: Lines, entry: Entry, new_name: str) -> Edit:
