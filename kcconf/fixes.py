@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .dialect import CXX_LINE_BUFFER, Document, Entry, Flavour
+from .dialect import CXX_LINE_BUFFER, Document, Flavour
 from .records import record
 
 APPLICABILITIES = ("safe", "unsafe", "display-only")
@@ -87,7 +87,13 @@ def compatible(fixes: Iterable[Fix]) -> list[Fix]:
 
 def apply_fixes(data: bytes, fixes: Iterable[Fix]) -> bytes:
     """The bytes with every fix's edits applied; FixOverlap if two edits clash."""
-    edits = sorted((e for f in fixes for e in f.edits), key=lambda e: (e.start, e.end))
+    return apply_edits(data, [e for f in fixes for e in f.edits])
+
+
+def apply_edits(data: bytes, edits: Iterable[Edit]) -> bytes:
+    """The bytes with the edits applied (offsets into ``data``); FixOverlap if two
+    clash or one lies past the end."""
+    edits = sorted(edits, key=lambda e: (e.start, e.end))
     for index, before in enumerate(edits):
         for after in edits[index + 1 :]:
             if after.start > before.end:
@@ -168,11 +174,17 @@ class Lines:
         return self.start(number) + len(_encode(text[: col - 1]))
 
     def new_line_ending(self) -> bytes:
-        if self.doc.crlf:
-            return b"\r\n"
-        if self.doc.reader_lines and b"\r" in self.doc.data and b"\n" not in self.doc.data:
-            return b"\r"
-        return b"\n"
+        return line_ending(self.doc)
+
+
+def line_ending(doc: Document) -> bytes:
+    """The ending for a new line: the file's own (a lone CR only where the reader ends
+    lines with it, in a file that has no LF)."""
+    if doc.crlf:
+        return b"\r\n"
+    if doc.reader_lines and b"\r" in doc.data and b"\n" not in doc.data:
+        return b"\r"
+    return b"\n"
 
 
 def _split_ending(line: bytes) -> tuple[bytes, bytes]:
@@ -224,26 +236,31 @@ def comment_out_with_note(lines: Lines, number: int, note: str) -> tuple[Edit, .
     return (Edit(out.start, out.end, above + out.replacement),)
 
 
-def rename(lines: Lines, entry: Entry, new_name: str) -> Edit:
-    """The option's name written as ``new_name``; the rest of the line kept."""
-    start = lines.offset(entry.line, entry.name_col)
-    size = len(entry.raw_name) if entry.raw_name is not None else len(_encode(entry.name or ""))
-    return Edit(start, start + size, _encode(new_name))
-
-
-def replace_value(lines: Lines, entry: Entry, value: str, length: int | None = None) -> Edit:
-    """The value (or its first ``length`` characters) written as ``value``."""
-    number = entry.line
+def rename(lines: Lines, number: int, new_name: str) -> Edit:
+    """The option's name on line ``number`` written as ``new_name``, one space before
+    its '='; indentation and value kept."""
     body = lines.body(number)
-    if entry.value:
-        start = lines.offset(number, entry.value_col)
-        old = entry.value if length is None else entry.value[:length]
-        return Edit(start, start + len(_encode(old)), _encode(value))
-    # An empty value: write after '=' with one space.
     eq = body.index(b"=")
-    at = lines.start(number) + eq + 1
-    end = lines.start(number) + len(body)
-    return Edit(at, end, b" " + _encode(value) if value else b"")
+    lead = len(body) - len(body.lstrip(b" \t"))
+    start = lines.start(number)
+    return Edit(start + lead, start + eq, _encode(new_name) + b" ")
+
+
+def replace_value(lines: Lines, number: int, value: str) -> Edit:
+    """Everything after the '=' of line ``number`` written as ``value``, after the
+    spacing the line has there (one space if none)."""
+    body = lines.body(number)
+    eq = body.index(b"=")
+    after = body[eq + 1 :]
+    spacing = after[: len(after) - len(after.lstrip(b" \t"))] or (b" " if value else b"")
+    start = lines.start(number)
+    return Edit(start + eq + 1, start + len(body), spacing + _encode(value))
+
+
+def replace_line(lines: Lines, number: int, text: str) -> Edit:
+    """Line ``number`` written as ``text``, keeping its own line ending."""
+    start = lines.start(number)
+    return Edit(start, start + len(lines.body(number)), _encode(text))
 
 
 def delete_span(lines: Lines, number: int, start_col: int, end_col: int) -> Edit:

@@ -19,6 +19,14 @@ from .records import field, record
 
 MAX_ROUNDS = 10
 
+@record(frozen=True, slots=True)
+class FixMode:
+    """What ``--fix`` does: which fixes it takes, and whether it only shows them."""
+
+    unsafe: bool = False
+    diff: bool = False
+
+
 Checker = Callable[[bytes], "tuple[list[Diagnostic], Effective | None]"]
 """Checks the bytes of the file: its diagnostics and effective settings; raises
 ValueError (or loader.InputError) when the bytes cannot be read as a config."""

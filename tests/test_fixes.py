@@ -98,10 +98,12 @@ def test_trailing_text_after_a_number_dropped_safely():
 
 
 def test_octal_number_offers_two_unsafe_alternatives():
-    fixes = fixes_of("server_pipe_priority = 010\n".replace("server_pipe_priority",
-                                                          _octal_option()), "KC307")
-    assert [(f.applicability, f.edits[0].replacement) for f in fixes] == \
-        [("unsafe", b"8"), ("unsafe", b"10")]
+    text = f"{_octal_option()} = 010\n"
+    fixes = fixes_of(text, "KC307")
+    assert [f.applicability for f in fixes] == ["unsafe", "unsafe"]
+    assert [apply_fixes(text.encode(), [f]).decode() for f in fixes] == \
+        [text.replace("010", "8"), text.replace("010", "10")]
+    assert fixes_of(text.replace("010", "07"), "KC307")[0].applicability == "safe"
 
 
 def _octal_option() -> str:

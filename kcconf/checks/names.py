@@ -95,7 +95,7 @@ def _rename_fix(ctx: Context, a: Assignment, name: str, applicability: str
     if lines is None:
         return ()
     return (Fix(f"Rename {a.name} to {name}", applicability,
-                (fixes.rename(lines, a.entry, name),)),)
+                (fixes.rename(lines, a.entry.line, name),)),)
 
 
 def _comment_fix(ctx: Context, a: Assignment, title: str, applicability: str,

@@ -155,15 +155,14 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
 
 
 def _rewriter(ctx: Context, a: Assignment):
-    """Builds the fix that writes the value (or its first ``length`` characters) anew,
-    when the value is written in the file (not taken from the environment)."""
+    """Builds the fix that writes the value anew, when the value is written in the file
+    (not taken from the environment)."""
 
-    def rewrite(title: str, applicability: str, value: str, length: int | None = None
-                ) -> tuple[Fix, ...]:
+    def rewrite(title: str, applicability: str, value: str) -> tuple[Fix, ...]:
         lines = ctx.lines_for(a)
         if lines is None or a.entry.value != a.value:
             return ()
-        return (Fix(title, applicability, (fixes.replace_value(lines, a.entry, value, length),)),)
+        return (Fix(title, applicability, (fixes.replace_value(lines, a.entry.line, value),)),)
 
     return rewrite
 

@@ -15,7 +15,7 @@ from .. import formats, schema
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..diagnostics import SEVERITY_RANK
 from ..lint import FixMode, SettingsError, lint, load_settings
-from . import error
+from . import error, fix_mode
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,15 +63,6 @@ def run(args: argparse.Namespace) -> int:
     if totals.unreadable:
         return EXIT_TROUBLE
     return EXIT_FINDINGS if failing else EXIT_OK
-
-
-def fix_mode(args: argparse.Namespace) -> FixMode | None:
-    """The fix mode the flags ask for; --unsafe-fixes alone is a usage error."""
-    if not (args.fix or args.diff):
-        if args.unsafe_fixes:
-            raise UsageError("--unsafe-fixes needs --fix or --diff")
-        return None
-    return FixMode(unsafe=args.unsafe_fixes, diff=args.diff)
 
 
 def _show_diffs(args: argparse.Namespace, settings, fix: FixMode) -> int:

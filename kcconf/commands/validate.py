@@ -12,7 +12,7 @@ from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
 from ..validate import run as validate_one
-from . import error, read_input
+from . import error, fix_mode, read_input
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,8 +21,6 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     check_include_root(args.include_root)
-    from .lint import fix_mode
-
     fix = fix_mode(args)
     if fix is not None and not fix.diff and "-" in args.files:
         raise UsageError("--fix cannot write back to standard input; use --diff")

@@ -10,8 +10,8 @@ from contextlib import nullcontext
 
 from .. import schema
 from ..diagnostics import Diagnostic, make, sort_key
+from ..fixing import FixMode
 from ..loader import InputError, read_bytes
-from ..records import record
 from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
@@ -33,14 +33,6 @@ cannot know ($VARIABLE values come from the service's environment)."""
 def _component_by_name(basename: str) -> str | None:
     """Cached: a repository repeats the same few file names thousands of times."""
     return schema.component_for_filename(basename)
-
-
-@record(frozen=True, slots=True)
-class FixMode:
-    """What ``lint --fix`` does: which fixes it takes, and whether it only shows them."""
-
-    unsafe: bool = False
-    diff: bool = False
 
 
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
