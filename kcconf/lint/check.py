@@ -112,9 +112,12 @@ def fix_file(path: str, data: bytes, component: str, series: str, settings: Proj
 
     try:
         with nullcontext() if mode.diff else locked([path]):
-            if not mode.diff and read_bytes(path) != data:
-                return fix_file(path, read_bytes(path), component, series, settings, unused,
-                                mode)
+            current = data if mode.diff else read_bytes(path)
+            if current != data:  # changed since it was read: check what is there now
+                data = current
+                first, result = _check(path, data, component, series, settings, unused)
+                if result is None or first.error is not None:
+                    return first
             outcome = _fix_bytes(path, data, component, series, settings, unused, mode,
                                  (first.diagnostics, result.effective))
             done = FileResult(path, component, series, outcome.diagnostics,
