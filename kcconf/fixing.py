@@ -4,7 +4,9 @@ Each round takes one fix per diagnostic (``fixes.choose``), leaves out those tha
 overlap a fix taken before (the next round takes them up), applies them and checks the
 file again. A round is undone when the file then reads as unreadable or has more
 findings than before; a round of safe fixes is undone unless the effective settings
-read the same before and after (``diff.compare``), which is what "safe" promises. The
+read the same before and after (``diff.compare``), which is what "safe" promises. With
+unsafe fixes allowed, safe ones ride in the same rounds: the reading is meant to change
+then, so only "no more findings" is checked. The
 rounds are capped, so fixing always ends; a second run finds nothing more to fix.
 """
 
@@ -95,7 +97,8 @@ def fix_loop(path: str, data: bytes, check: Checker, unsafe: bool = False,
 
 def _pick(diagnostics: list[Diagnostic], path: str, unsafe: bool,
           refused: set[tuple[object, ...]]) -> list[tuple[Diagnostic, fixes.Fix]]:
-    """This round's fixes: the safe ones while there are any, then the unsafe ones."""
+    """This round's fixes: without ``unsafe``, the safe ones; with it, safe and unsafe
+    together (safe ones first where they overlap), one round fewer for each file."""
     chosen = []
     for d in diagnostics:
         if d.file != path or not d.fixes:
@@ -103,8 +106,7 @@ def _pick(diagnostics: list[Diagnostic], path: str, unsafe: bool,
         fix = fixes.choose(d.fixes, unsafe)
         if fix is not None and _fingerprint(d, fix) not in refused:
             chosen.append((d, fix))
-    if any(f.applicability == "safe" for _, f in chosen):
-        chosen = [(d, f) for d, f in chosen if f.applicability == "safe"]
+    chosen.sort(key=lambda pair: pair[1].applicability != "safe")
     kept: list[tuple[Diagnostic, fixes.Fix]] = []
     for d, f in chosen:
         if not fixes.overlaps(f, (g for _, g in kept)):
