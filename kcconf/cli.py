@@ -28,7 +28,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {_escaped(message)}\n")
         raise SystemExit(EXIT_TROUBLE)
 
 
@@ -39,9 +39,15 @@ def check_include_root(path: str | None) -> None:
 
 
 def use_colour(choice: str, stream: TextIO) -> bool:
+    """--color, then NO_COLOR (no-color.org), then FORCE_COLOR (force-color.org: CI logs
+    that render colour but are no terminal), then TERM=dumb, then whether it is a tty."""
     if choice == "always":
         return True
-    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -102,12 +108,20 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="config file ('-' for stdin)")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="show only these options (like postconf NAME)")
     _component_arg(p)
     _release_arg(p)
     p.add_argument("--non-default", "-n", action="store_true",
-                   help="only settings whose value differs from the built-in default")
+                   help="only the options the files set, as written, and how the service"
+                        " reads them where that differs (like postconf -n)")
+    p.add_argument("--value-only", "-H", action="store_true",
+                   help="print only the values, one a line (like postconf -h)")
+    p.add_argument("--as-written", action="store_true",
+                   help="values as the file writes them: $VAR unexpanded, sizes unconverted")
     p.add_argument("--json", action="store_true", help="JSON output")
-    p.add_argument("--origin", action="store_true", help="name the file and line of each value")
+    p.add_argument("--origin", action="store_true",
+                   help="a comment line with the file and line above each value set")
 
 
 def _diff_arguments(p: argparse.ArgumentParser) -> None:
@@ -128,13 +142,16 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
 
 def _defaults_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("component", metavar="COMPONENT", help="server, spooler, ldap, ...")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="print only these options' defaults, NAME = VALUE (like postconf -d)")
     _release_arg(p)
 
 
 def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="report drift, write nothing")
     p.add_argument("--root", metavar="DIR", default=None,
-                   help="the checkout to write into (default: the one kcconf runs from)")
+                   help="the checkout to write into (default: the one the current folder"
+                        " is in, else the one kcconf runs from)")
 
 
 def _man_arguments(p: argparse.ArgumentParser) -> None:
@@ -148,23 +165,46 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or globs"
                                                             " (default: .)")
     p.add_argument("--format", "-f", default="text",
-                   choices=("text", "json", "sarif", "github", "junit"),
+                   choices=("text", "json", "sarif", "github", "junit", "gitlab"),
                    help="output format (default: text)")
-    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                   help="lowest severity that makes the exit status 1 (default: error)")
+    p.add_argument("--fail-on", choices=("error", "warning", "note", "info"), default="error",
+                   metavar="{error,warning,note}",
+                   help="lowest severity that makes the exit status 1 (default: error;"
+                        " info is the older word for note)")
     p.add_argument("--strict", action="store_true", help="same as --fail-on warning")
     _release_arg(p)
     p.add_argument("--config", metavar="FILE", help="settings file (default: .kcconf.toml or"
                                                      " pyproject.toml [tool.kcconf])")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="parallel workers (default: number of CPUs)")
+                   help="parallel workers (default: number of CPUs; at most 4 per CPU)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="warn about kcconf: disable comments that suppress nothing")
     _include_root_arg(p)
+    p.add_argument("--list-files", action="store_true",
+                   help="print the files that would be checked, as which component and"
+                        " release, and why; check nothing")
+    p.add_argument("--select", metavar="CODES", action="append", default=None,
+                   help="report only these codes, code prefixes (KC3) or names"
+                        " (inline-comment), comma-separated")
+    p.add_argument("--extend-select", metavar="CODES", action="append", default=None,
+                   help="add these to --select (default: all codes)")
+    p.add_argument("--ignore", metavar="CODES", action="append", default=None,
+                   help="never report these codes, prefixes or names")
+    p.add_argument("--statistics", action="store_true",
+                   help="end with the number of findings per code")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even with findings (2 still for usage and input errors)")
+    p.add_argument("--no-hints", action="store_true", help="leave out the hint lines (text)")
+    p.add_argument("--component", "-c", metavar="NAME",
+                   help="check every file as this component (server, spooler, ...)")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with PATH '-': the name standard input is checked as (its"
+                        " component, settings and messages)")
     _fix_arguments(p)
+    p.set_defaults(run=_lazy("lint"))
 
 
 def _fix_arguments(p: argparse.ArgumentParser) -> None:
@@ -187,6 +227,13 @@ def _set_arguments(p: argparse.ArgumentParser) -> None:
     _component_arg(p)
     _release_arg(p)
     _edit_args(p)
+    _force_arg(p)
+
+
+def _force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="write values that get a warning (the service would read them"
+                        " other than written) too")
 
 
 def _unset_arguments(p: argparse.ArgumentParser) -> None:
@@ -206,6 +253,7 @@ def _env_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=("text", "json"), default="text",
                    help="output format (default: text)")
     _edit_args(p)
+    _force_arg(p)
 
 
 def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
@@ -219,7 +267,8 @@ def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("code", metavar="CODE", nargs="?", help="e.g. KC303; none: list all")
+    p.add_argument("code", metavar="CODE", nargs="?",
+                   help="a code or its name, e.g. KC303 or inline-comment; none: list all")
 
 
 def _edit_args(p: argparse.ArgumentParser) -> None:
@@ -257,8 +306,10 @@ COMMANDS: list[tuple[str, str, str, str, Callable[[argparse.ArgumentParser], Non
      _show_arguments),
     ("diff", "diff", "what changed, and does it need a reload or a restart",
      "Compare effective settings (includes, $VARIABLE values"
-     " and defaults applied) and say whether a reload"
-     " applies the change or a restart is needed. OLD may be"
+     " and defaults applied) and say, from kcconf's reload"
+     " audit of Kopano's code, whether a reload applies"
+     " each change, applies it only to new connections, or"
+     " a restart is needed, and why. OLD may be"
      " the output of 'kopano-NAME --dump-config' ('-' for"
      " stdin). Two directories are compared file by file.",
      _diff_arguments),

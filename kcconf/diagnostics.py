@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from operator import attrgetter
 
 from .records import asdict, record
 
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+WORD = {"error": "error", "warning": "warning", "info": "note"}
+"""The word users see for each severity, in every output, option and page: the lowest
+is a note (as compilers and SARIF say); ``info`` stays the library's name for it."""
+FROM_WORD = {"error": "error", "warning": "warning", "note": "info", "info": "info"}
+"""What --fail-on and the settings' [severity] accept (info: the older word)."""
 
 
 @record(frozen=True, slots=True)
@@ -65,6 +72,7 @@ class Diagnostic:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["severity"] = WORD[self.severity]
         data["name"] = self.name
         if self.fixes:
             data["fixes"] = [f.to_dict() for f in self.fixes]
@@ -79,9 +87,17 @@ def make(code: str, file: str, line: int, col: int, message: str, hint: str = ""
          severity: str | None = None, option: str | None = None,
          end_col: int | None = None, fixes: tuple[Fix, ...] = (),
          rule: str | None = None) -> Diagnostic:
-    return Diagnostic(code, severity or CODES[code].severity, file, line, col, message, hint,
-                      option, end_col, fixes, rule)
+    # A big file repeats the same finding on many lines: one copy of each text.
+    return Diagnostic(code, severity or CODES[code].severity, file, line, col,
+                      sys.intern(message), sys.intern(hint), option, end_col, fixes, rule)
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.file, d.line, d.col, d.code)
+
+
+def sort_in_place(found: list[Diagnostic]) -> None:
+    """``found.sort(key=sort_key)`` without a key tuple per finding (a big file has
+    millions): stable sorts by each field, least significant first."""
+    for field_name in ("code", "col", "line", "file"):
+        found.sort(key=attrgetter(field_name))

@@ -161,6 +161,27 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
     return doc
 
 
+def commented_assignment(name: str) -> re.Pattern[str]:
+    """A comment line that reads as ``name = ...`` once its ``#`` is removed: the way
+    default configs show an option's default."""
+    return re.compile(r"^\s*#+\s*(" + re.escape(name) + r")\s*=")
+
+
+def find_commented_assignment(doc: Document, name: str) -> tuple[int, int] | None:
+    """(line, column of the name) of the first commented-out ``name = ...`` line, also
+    where the entries leave comments out; None if there is none."""
+    needle = name.encode("utf-8", "surrogateescape")
+    if needle not in doc.data:
+        return None
+    pattern = commented_assignment(name)
+    for number, raw in enumerate(doc.lines, 1):
+        if needle in raw:
+            match = pattern.match(decode(raw))
+            if match:
+                return number, match.start(1) + 1
+    return None
+
+
 def _first_utf8_error(data: bytes) -> tuple[int, int] | None:
     try:
         data.decode("utf-8")

@@ -20,7 +20,8 @@ from .effective import Effective, Setting
 from .records import field, record
 from .schema import UNAUDITED, Component, Option
 
-ACTION_STRENGTH = {"none": 0, "next-run": 1, "reload": 2, "new-connections": 3, "restart": 4}
+ACTION_STRENGTH = {"none": 0, "no-effect": 1, "next-run": 2, "reload": 3, "new-connections": 4,
+                   "restart": 5}
 """Verdict words from weakest to strongest; a diff's verdict is its strongest change's."""
 
 
@@ -29,7 +30,8 @@ class Verdict:
     """What one changed option needs, and why, from the flag and the reload audit."""
 
     action: str
-    """reload, new-connections, restart or next-run (Python programs run per use)."""
+    """reload, new-connections, restart, next-run (Python programs run per use) or
+    no-effect (nothing in the service reads the option)."""
     reason: str
     reloadable: bool = False
     """Kopano's RELOADABLE flag: the reader accepts a new value on SIGHUP."""
@@ -48,13 +50,17 @@ def verdict_of(component: Component, option: Option, reread: bool = False) -> Ve
     whose audit records that follows its audit then.
     """
     service, name = component.service, option.name
+    sighup = component.sighup
+    if component.runs_per_use:
+        return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
+                       " so the next run uses the new value", reloadable=option.reloadable,
+                       evidence=sighup["evidence"])
     if component.python:
-        sighup = component.sighup
-        if sighup.get("behaviour") == "next-run":
-            return Verdict("next-run", f"next run: {service} reads the file each time it runs,"
-                           " so the next run uses the new value", evidence=sighup["evidence"])
         return Verdict("restart", f"restart: {service} ignores SIGHUP and reads {name} only"
                        " at start", evidence=sighup.get("evidence", ""))
+    if sighup.get("behaviour") == "restart":
+        return Verdict("restart", f"restart: {service} has no SIGHUP handler (the signal ends"
+                       f" it) and reads {name} only at start", evidence=sighup["evidence"])
     rel = option.reload
     if not option.reloadable:
         audit = option.spec.get("x-kc-reload") if reread else None
@@ -73,6 +79,9 @@ def verdict_of(component: Component, option: Option, reread: bool = False) -> Ve
         who = rel.applies_to or "connections started after the reload"
         return Verdict("new-connections", f"new connections only: a reload applies {name} to"
                        f" {who}; existing ones keep the old value", **common)
+    if rel.behaviour == "no-effect":
+        return Verdict("no-effect", f"no effect: {service} does not read {name} in this"
+                       " release, so neither a reload nor a restart changes anything", **common)
     if rel.behaviour == "not-established":
         return Verdict("restart", f"restart: a reload accepts the new value of {name}, but"
                        f" whether {service} then uses it is not established", **common)
@@ -92,7 +101,8 @@ class Change:
     old: str | None
     new: str | None
     action: str
-    """reload, new-connections, restart, next-run, or none (cosmetic and unknown names)."""
+    """reload, new-connections, restart, next-run, no-effect, or none (cosmetic and
+    unknown names)."""
     old_where: tuple[str, int] | None = None
     new_where: tuple[str, int] | None = None
     secret: bool = False
@@ -101,7 +111,7 @@ class Change:
     def shown(self, which: str) -> str:
         value = self.old if which == "old" else self.new
         if self.secret:
-            return "(secret)"
+            return redact.MASK
         return "(unset)" if value is None else repr(value)
 
     def to_dict(self) -> dict:
@@ -130,7 +140,7 @@ class DiffResult:
 
     @property
     def verdict(self) -> str:
-        """nothing, or the strongest action of the changes: next-run, reload,
+        """nothing, or the strongest action of the changes: no-effect, next-run, reload,
         new-connections, restart. An upgrade between releases always means a restart."""
         if self.old_series != self.new_series and self.real_changes:
             return "restart"
@@ -193,6 +203,30 @@ def _from_propmap(before: Setting | None, after: Setting | None) -> bool:
     def mapped(setting: Setting | None) -> bool:
         return bool(setting and setting.assignment and setting.assignment.propmap)
     return mapped(after) and (before is None or before.assignment is None or mapped(before))
+
+
+def reading(option: Option, series: str, python: bool, text: str) -> str | None:
+    """How the service reads a number, size or boolean, written plainly (``010`` -> ``8``,
+    ``30d`` -> ``30``, ``off`` -> ``yes`` for the C++ reader); None for other kinds, and
+    when the Python reader refuses the text."""
+    kind = option.py_type if python else option.type
+    if python:
+        number = {"boolean": lambda: values.python_bool(text),
+                  "integer": lambda: values.python_int(text, option.py_base),
+                  "size": lambda: values.python_size(text)}.get(kind)
+        found = number() if number else None
+        if isinstance(found, bool):
+            return "yes" if found else "no"
+        return None if found is None else str(found)
+    case_insensitive, humansize = effective.reader_semantics(series)
+    if option.size:
+        return str(values.cxx_size(text, humansize).value)
+    if kind == "boolean":
+        return "yes" if values.cxx_bool(text, case_insensitive) else "no"
+    if kind in ("integer", "duration", "loglevel"):
+        base = option.spec.get("x-kc-int-base", 10)
+        return str(values.strtol(text, base).value if base != 10 else values.atoi(text).value)
+    return None
 
 
 def _where(setting: Setting | None) -> tuple[str, int] | None:
@@ -282,16 +316,18 @@ def loaded_of(path: str | None, component: Component, data: bytes | None = None,
     if path is None:
         return loader.Loaded(root=loader.dialect.parse(b"", "<defaults>",
                                                         flavour_of(component)))
-    return loader.load(path, flavour_of(component), component.directives, data=data,
-                       includes=loader.Includes(series=series))
+    with loader.no_cycle_collection():
+        return loader.load(path, flavour_of(component), component.directives, data=data,
+                           includes=loader.Includes(series=series))
 
 
 def effective_of(path: str | None, component: Component, series: str,
                  environ: Mapping[str, str] | None = None, data: bytes | None = None
                  ) -> Effective:
     """Effective settings of a file, or the built-in defaults when ``path`` is None."""
-    return effective.build(loaded_of(path, component, data, series), component, series,
-                           environ)
+    loaded = loaded_of(path, component, data, series)
+    with loader.no_cycle_collection():
+        return effective.build(loaded, component, series, environ)
 
 
 def diff_files(old_path: str | None, new_path: str | None, component: str | None = None,

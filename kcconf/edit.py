@@ -84,7 +84,7 @@ def _active(doc: Document, names: set[str]) -> list[dialect.Entry]:
 
 
 def _commented(doc: Document, name: str) -> list[dialect.Entry]:
-    pattern = re.compile(r"^\s*#+\s*" + re.escape(name) + r"\s*=")
+    pattern = dialect.commented_assignment(name)
     python = doc.flavour is dialect.Flavour.PYTHON
     found = []
     for e in doc.entries:
@@ -169,8 +169,12 @@ def unset_one(doc: Document, component: schema.Component, series: str, name: str
 
 def apply(path: str, data: bytes, component: schema.Component, series: str,
           set_values: Mapping[str, str] | None = None, unset: list[str] | None = None,
-          environ: Mapping[str, str] | None = None) -> tuple[bytes, list[Edit]]:
-    """The edited bytes and what was done; raises EditError if the result would be wrong."""
+          environ: Mapping[str, str] | None = None, force: bool = False
+          ) -> tuple[bytes, list[Edit]]:
+    """The edited bytes and what was done; raises EditError if the result would be wrong.
+
+    A value the service would misread (a warning: ``off`` read as true, ``30d`` as 30) is
+    refused like an error unless ``force``: set exists to write what the admin meant."""
     flavour = validate.flavour_of(component)
     edits: list[Edit] = []
     current = data
@@ -204,44 +208,55 @@ def apply(path: str, data: bytes, component: schema.Component, series: str,
                               environ=environ if environ is not None else {})
     except InputError as err:  # the edit made the file unreadable (it looks binary)
         raise EditError(f"the edited file would not be read as a config: {err}") from None
-    refused.extend(d.message for d in _errors_on(result, component, series, touched))
+    errors = _errors_on(result, component, series, touched)
+    refused.extend(d.message for d in errors)
+    if written and not force:
+        refused.extend(_new_warnings(path, data, result, component, series,
+                                     set(written) - {d.option for d in errors}, environ))
     refused.extend(_ineffective(result, written))
     if refused:
         raise EditError(*refused)
     return current, edits
 
 
+def _new_warnings(path: str, data: bytes, result: validate.Result,
+                  component: schema.Component, series: str, names: set[str],
+                  environ: Mapping[str, str] | None) -> list[str]:
+    """Warnings about the set options that the edit brings (a value read other than
+    written), not those the file had already (a duplicate in an include)."""
+    found = _errors_on(result, component, series, names, severity="warning")
+    if not found:
+        return []
+    try:
+        before = validate.run(path, component.name, series, data=data,
+                              environ=environ if environ is not None else {})
+        known = {(d.code, d.message) for d in before.diagnostics}
+    except InputError:
+        known = set()
+    return [f"{d.message} [{d.code}]. {d.hint + ' ' if d.hint else ''}"
+            "(A warning: --force writes it anyway.)"
+            for d in found if (d.code, d.message) not in known]
+
+
 def _ineffective(result: validate.Result, written: Mapping[str, tuple[str, Edit]]
                  ) -> list[str]:
-    """Sets the service would not see: reading stops at a failing include before the
-    edited line, or a later line (an include, the continuation of an over-long line)
-    sets the option again to something else."""
+    """Sets the service would not see: a later line (an include, the continuation of an
+    over-long line) sets the option again to something else. (An include missing on
+    this machine, after which nothing is read, is not counted: the file may be edited
+    for another host, and validate reports the include.)"""
     problems = []
-    root = result.loaded.root.path
-    stopped = result.loaded.stopped_at
     for name, (value, edit) in written.items():
         setting = result.effective.settings.get(name)
         winner = setting.assignment if setting is not None else None
-        ours = winner is not None and winner.file == root and winner.entry.chunk == 0 and \
-            winner.value == value
-        if ours or (winner is not None and winner.value == value):
+        if winner is None or winner.value == value:
             continue
         secret = bool(setting and setting.option and setting.option.secret)
-        if winner is None and stopped is not None:
-            where = f"{stopped[0]}:{stopped[1]}"
-            problems.append(f"{name}: written on line {edit.line}, but the service stops"
-                            f" reading at the failing include on {where} and never reads"
-                            " it")
-        elif winner is not None:
-            where = f"{winner.file}:{winner.entry.line}"
-            if winner.entry.chunk:
-                where += " (the continuation of a line over 4095 bytes)"
-            shown = "another value" if secret else repr(winner.value)
-            problems.append(f"{name}: written on line {edit.line}, but {where} sets it"
-                            f" again later, so the service reads {shown}")
-        else:
-            problems.append(f"{name}: written on line {edit.line}, but the service does not"
-                            " read that line")
+        where = f"{winner.file}:{winner.entry.line}"
+        if winner.entry.chunk:
+            where += " (the continuation of a line over 4095 bytes)"
+        shown = "another value" if secret else repr(winner.value)
+        problems.append(f"{name}: written on line {edit.line}, but {where} sets it again"
+                        f" later, so the service reads {shown}")
     return problems
 
 
@@ -254,11 +269,12 @@ def edit_errors(path: str, data: bytes, component: schema.Component, series: str
 
 
 def _errors_on(result: validate.Result, component: schema.Component, series: str,
-               names: set[str]) -> list[Diagnostic]:
+               names: set[str], severity: str = "error") -> list[Diagnostic]:
+    """Findings of one severity in the edited file about the named options."""
     root = result.loaded.root.path
     found = []
     for d in result.diagnostics:
-        if d.severity != "error" or d.file != root:
+        if d.severity != severity or d.file != root:
             continue
         if d.option in names or (d.option and validate.effective.canonical_name(
                 component.at(series), d.option) in names):

@@ -48,7 +48,7 @@ def _component_of(rest: str, variable: str) -> tuple[schema.Component, str]:
 
 
 def plan(environ: Mapping[str, str], directory: str, series: str,
-         prefix: str = "KCCONF_") -> list[FilePlan]:
+         prefix: str = "KCCONF_", force: bool = False) -> list[FilePlan]:
     """What the variables would change, validated; raises EnvError naming every bad variable."""
     problems: list[str] = []
     plans: dict[str, FilePlan] = {}
@@ -84,7 +84,7 @@ def plan(environ: Mapping[str, str], directory: str, series: str,
         try:
             for line, variable, comment in comments.get(path, []):
                 data = _toggle(data, file_plan.component, line, comment, variable)
-            new, edits = apply(path, data, file_plan.component, series, values)
+            new, edits = apply(path, data, file_plan.component, series, values, force=force)
         except EnvError as err:
             problems.extend(err.problems)
             continue
@@ -121,6 +121,14 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             return fixes.apply_edits(data, [fixes.comment_out(lines, entry.line)])
         if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:
             return fixes.apply_edits(data, [fixes.replace_line(lines, entry.line, wanted)])
+    for entry in doc.entries:
+        text = entry.text.strip()
+        done = (text.startswith("#") and text.lstrip("#").strip() == wanted) if comment else \
+            (entry.kind in _ACTIVE and text == wanted)
+        if done:
+            # Already as asked: containers apply the same variables at every start
+            # (kopano-docker's defaults name the line that is already active or commented).
+            return data
     what = "active line" if comment else "commented line"
     raise EnvError(f"{variable}: {component.file} has no {what} {wanted!r}")
 

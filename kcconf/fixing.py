@@ -27,6 +27,11 @@ class FixMode:
 
     unsafe: bool = False
     diff: bool = False
+    codes: frozenset[str] | None = None
+    """Only fixes of these codes (those --select/--ignore leave reported); None: all."""
+
+    def only(self, codes: frozenset[str]) -> FixMode:
+        return FixMode(self.unsafe, self.diff, codes)
 
 
 Checker = Callable[[bytes], "tuple[list[Diagnostic], Effective | None]"]
@@ -72,14 +77,14 @@ def _fingerprint(d: Diagnostic, fix: fixes.Fix) -> tuple[object, ...]:
 
 def fix_loop(path: str, data: bytes, check: Checker, unsafe: bool = False,
              first: tuple[list[Diagnostic], Effective | None] | None = None,
-             max_rounds: int = MAX_ROUNDS) -> Outcome:
+             max_rounds: int = MAX_ROUNDS, codes: frozenset[str] | None = None) -> Outcome:
     """Fix ``data`` (the bytes of ``path``) as far as the fixes go; ``first`` is the check
     of ``data`` when it is known already."""
     diagnostics, state = first if first is not None else check(data)
     outcome = Outcome(data, diagnostics)
     refused: set[tuple[object, ...]] = set()
     for _ in range(max_rounds):
-        picked = _pick(outcome.diagnostics, path, unsafe, refused)
+        picked = _pick(outcome.diagnostics, path, unsafe, refused, codes)
         if not picked:
             break
         safe_round = all(f.applicability == "safe" for _, f in picked)
@@ -96,12 +101,13 @@ def fix_loop(path: str, data: bytes, check: Checker, unsafe: bool = False,
 
 
 def _pick(diagnostics: list[Diagnostic], path: str, unsafe: bool,
-          refused: set[tuple[object, ...]]) -> list[tuple[Diagnostic, fixes.Fix]]:
+          refused: set[tuple[object, ...]], codes: frozenset[str] | None = None
+          ) -> list[tuple[Diagnostic, fixes.Fix]]:
     """This round's fixes: without ``unsafe``, the safe ones; with it, safe and unsafe
     together (safe ones first where they overlap), one round fewer for each file."""
     chosen = []
     for d in diagnostics:
-        if d.file != path or not d.fixes:
+        if d.file != path or not d.fixes or (codes is not None and d.code not in codes):
             continue
         fix = fixes.choose(d.fixes, unsafe)
         if fix is not None and _fingerprint(d, fix) not in refused:

@@ -8,6 +8,8 @@ whole load, at every level.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import stat
@@ -17,6 +19,10 @@ from .diagnostics import Diagnostic, make
 from .dialect import Document, Entry, Flavour, Kind
 from .records import field, record
 from .suppress import may_suppress
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MAX_FILE_SIZE = 16 * 1024 * 1024
 """Kopano configs are a few KiB; anything above this is refused rather than read."""
@@ -41,11 +47,12 @@ class Includes:
     """Where absolute ``!include``/``!propmap`` targets are, and what a missing one means.
 
     On the server (``kcconf validate``) a missing file is missing: Kopano stops reading.
-    In a config repository (``kcconf lint``) an absolute target usually lives on the
-    server, not in the repository: ``elsewhere`` makes such a target a note, and the
-    rest of the file is read on. ``root`` maps absolute targets into a directory, like
-    a sysroot. Files Kopano's packages install are read from kcconf's facts of release
-    ``series`` when they are not found."""
+    In a config repository (``kcconf lint``) an absolute target outside the repository
+    lives on the server: ``elsewhere`` makes such a target a note (also when this
+    machine has a file there, which is not the server's), and the rest is read on.
+    ``root`` maps absolute targets into a directory, like a sysroot. Files Kopano's
+    packages install are read from kcconf's facts of release ``series`` when they are
+    not found."""
 
     series: str | None = None
     root: str | None = None
@@ -89,6 +96,8 @@ class Loaded:
     bundled: list[str] = field(default_factory=list)
     """Package files read from kcconf's facts because they are not on this machine."""
     _bundled_at: tuple[str, int, str] | None = None
+    size: int = 0
+    """Bytes of every file read so far: the size limit is for the whole configuration."""
 
     @property
     def incomplete(self) -> bool:
@@ -196,6 +205,20 @@ def not_a_config(data: bytes) -> str | None:
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Reading a big file makes millions of small objects without cycles (entries,
+    assignments, diagnostics); the cycle collector would walk them all again and again,
+    which was most of the time of a 16 MiB file. Reference counting frees them anyway."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",),
          data: bytes | None = None, propmap: bool = False,
          includes: Includes = ON_HOST) -> Loaded:
@@ -209,7 +232,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
     else:
         check_text(path, data)
     root = _parse(data, path, flavour)
-    loaded = Loaded(root=root, documents=[root])
+    loaded = Loaded(root=root, documents=[root], size=len(data))
     seen: set[str] = set()
     if data.startswith(b"!") or b"\n!" in data:
         seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
@@ -303,32 +326,10 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         diag.append(make("KC110", doc.path, entry.line, 1,
                          f"{where} names no file{stop_note}", "Name the file to include."))
         return "stop"
-    if not os.path.exists(target):
-        if absolute and argument in seen:
-            diag.append(make("KC112", doc.path, entry.line, 1,
-                             f"{where}: {argument} was read already in this load; Kopano"
-                             " skips it (an include cycle or a repeated include)",
-                             "Remove the repeated include."))
-            return None
-        if absolute:
-            facts = _package_file(loaded, doc, entry, argument, where, seen, includes)
-            if facts is not None:
-                return facts, name == "propmap"
-            if includes.lives_elsewhere(argument):
-                loaded.elsewhere.append((doc.path, entry.line, argument))
-                diag.append(make("KC120", doc.path, entry.line, 1,
-                                 f"{where}: the file is not in this repository, so it cannot"
-                                 " be checked here; the rest is checked, and options it may"
-                                 " set are not reported as missing",
-                                 "Give --include-root DIR if the repository holds the"
-                                 " server's files under DIR."))
-                return None
-        shown = f"{target} (under the include root)" if absolute and includes.root else target
-        hint = (f"Put the file at {target}, fix its name, or remove the directive."
-                if absolute and includes.root else _missing_hint(name, absolute))
-        diag.append(make("KC110", doc.path, entry.line, 1,
-                         f"{where}: {shown} does not exist{stop_note}", hint))
-        return "stop"
+    away = absolute and includes.lives_elsewhere(argument) and \
+        not packagefiles.known(argument)
+    if away or not os.path.exists(target):
+        return _not_here(loaded, doc, entry, target, away, seen, includes)
     real = os.path.realpath(target)
     if real in seen:
         diag.append(make("KC112", doc.path, entry.line, 1,
@@ -344,6 +345,12 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
         diag.append(make(code, doc.path, entry.line, 1, f"{where}: {text}{stop_note}",
                          "Include a regular, readable config file."))
         return "stop"
+    loaded.size += len(data)
+    if loaded.size > MAX_FILE_SIZE:
+        raise InputError(f"{loaded.root.path}: with its includes ({target} on"
+                         f" {doc.path}:{entry.line}) more than"
+                         f" {MAX_FILE_SIZE // (1024 * 1024)} MiB, too large for a Kopano"
+                         " configuration (kcconf reads at most that much in all)", "too-large")
     seen.add(real)
     unlike = not_a_config(data)
     if unlike is not None:
@@ -358,6 +365,56 @@ def _directive(loaded: Loaded, doc: Document, entry: Entry, allowed: tuple[str, 
     child = _parse(data, target, doc.flavour)
     loaded.documents.append(child)
     return child, name == "propmap"
+
+
+def _not_here(loaded: Loaded, doc: Document, entry: Entry, target: str, away: bool,
+              seen: set[str], includes: Includes) -> str | tuple[Document, bool] | None:
+    """A directive whose file is not to be read here: already read, a package file kcconf
+    knows, a file on the server (repository mode), or missing (Kopano stops)."""
+    name, argument = entry.directive or "", entry.argument or ""
+    absolute = argument.startswith("/")
+    where = f"'!{name} {argument}'"
+    diag = loaded.diagnostics
+    if absolute and argument in seen:
+        diag.append(make("KC112", doc.path, entry.line, 1,
+                         f"{where}: {argument} was read already in this load; Kopano"
+                         " skips it (an include cycle or a repeated include)",
+                         "Remove the repeated include."))
+        return None
+    if absolute:
+        facts = _package_file(loaded, doc, entry, argument, where, seen, includes)
+        if facts is not None:
+            return facts, name == "propmap"
+    if away:
+        # Even when this machine has such a file: it is not the server's, and a
+        # repository's verdict must not depend on where CI runs.
+        loaded.elsewhere.append((doc.path, entry.line, argument))
+        diag.append(make("KC120", doc.path, entry.line, 1,
+                         f"{where}: the file is not in this repository, so it cannot be"
+                         " checked here; the rest is checked, and options it may set are"
+                         " not reported as missing", _elsewhere_hint(doc.path, argument)))
+        return None
+    shown = f"{target} (under the include root)" if absolute and includes.root else target
+    hint = (f"Put the file at {target}, fix its name, or remove the directive."
+            if absolute and includes.root else _missing_hint(name, absolute))
+    installed = packagefiles.series_of(argument) if absolute and includes.series else []
+    if installed:
+        hint = (f"Kopano {includes.series} packages do not install this file (those of"
+                f" {installed[0]} to {installed[-1]} do); check against the release you"
+                " run with --release, or include a file of your own.")
+    diag.append(make("KC110", doc.path, entry.line, 1,
+                     f"{where}: {shown} does not exist; Kopano stops reading the"
+                     " configuration here", hint))
+    return "stop"
+
+
+def _elsewhere_hint(including: str, argument: str) -> str:
+    beside = os.path.join(os.path.dirname(including), os.path.basename(argument))
+    if including not in ("-", "<stdin>") and os.path.isfile(beside):
+        return (f"{beside} has the same name: if it is the file the server reads, give"
+                " --include-root DIR for the folder that stands for / (DIR/"
+                f"{argument.lstrip('/')}).")
+    return "Give --include-root DIR if the repository holds the server's files under DIR."
 
 
 def _missing_hint(directive: str, absolute: bool) -> str:

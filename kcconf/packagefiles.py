@@ -48,6 +48,11 @@ def text(path: str, series: str) -> bytes | None:
     return None
 
 
+def series_of(path: str) -> list[str]:
+    """The release series whose packages install a file at ``path``, in table order."""
+    return [series for variant in _table().get(path, []) for series in variant["series"]]
+
+
 def _render(rows: list[list[Any]]) -> bytes:
     lines: list[str] = []
     for kind, number, name, value in rows:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from . import dialect, schema
 from .diagnostics import Diagnostic
@@ -37,6 +37,9 @@ FRAGMENT = 20
 """A piece of a secret this long, found anywhere in a message, is masked."""
 SHORT = 4
 """Secrets shorter than this are masked only where they stand as a word of their own."""
+TINY = 3
+"""Secrets shorter than this are not searched for in messages (a password ``1`` would
+mask every line number); their own values are still never shown."""
 
 
 @functools.cache
@@ -69,9 +72,21 @@ def secret_name(component: schema.Component | None, name: str) -> bool:
     lowered = name.lower()
     if any(word in lowered for word in SECRET_WORDS):
         return True
-    if len(lowered) > 100:
+    if len(lowered) > 100 or not _shares_a_trigram(lowered):
         return False
     return closest(lowered, _secret_names_by_length(), SUGGEST_CUTOFF) is not None
+
+
+SECRET_PIECES = re.compile("|".join(sorted({
+    word[i : i + 3] for word in ("password", "passwd", "secret", "pwd")
+    for i in range(len(word) - 2)})))
+"""Three letters in a row of a secret word: a misspelt secret name keeps some of them."""
+
+
+def _shares_a_trigram(name: str) -> bool:
+    """A cheap test before the did-you-mean, so that a file of many distinct names is
+    not slowed down: every secret name is made around one of these words."""
+    return SECRET_PIECES.search(name) is not None
 
 
 _ASSIGNMENT = re.compile(r"^([ \t]*#*[ \t]*)([^=]*?)([ \t]*=[ \t]*)(.*?)([ \t\r]*)$", re.DOTALL)
@@ -87,6 +102,8 @@ class Redactor:
     secrets: set[str] = field(default_factory=set)
     """Secret values (and pieces of secret lines) seen so far."""
     _protected: frozenset[str] | None = None
+    _grams: tuple[int, set[str]] | None = None
+    """The FRAGMENT-long pieces of the long secrets (and how many secrets they are of)."""
 
     def is_secret(self, name: str | None) -> bool:
         return name is not None and secret_name(self.component, name)
@@ -114,7 +131,8 @@ class Redactor:
             secret_lines: set[int] = set()
             for entry in doc.entries:
                 if entry.chunk == 0:
-                    if entry.kind is dialect.Kind.OPTION and self.is_secret(entry.name):
+                    if entry.kind is dialect.Kind.OPTION and entry.value and \
+                            self.is_secret(entry.name):
                         self.add(entry.value)
                         secret_lines.add(entry.line)
                 elif entry.line in secret_lines:
@@ -170,7 +188,7 @@ class Redactor:
         spans: list[tuple[int, int]] = []
         long_secrets = [s for s in self.secrets if len(s) >= FRAGMENT]
         for secret in self.secrets:
-            if len(secret) >= FRAGMENT:
+            if len(secret) >= FRAGMENT or len(secret) < TINY:
                 continue
             start = text.find(secret)
             while start >= 0:
@@ -187,17 +205,20 @@ class Redactor:
         spans = [s for s in spans if not any(p[0] <= s[0] and s[1] <= p[1] for p in protected)]
         return sorted(spans)
 
-    @staticmethod
-    def _fragments(text: str, secrets: list[str]) -> Iterable[tuple[int, int]]:
+    def _fragments(self, text: str, secrets: list[str]) -> Iterable[tuple[int, int]]:
         """Maximal pieces of ``text``, at least FRAGMENT long, that occur in a secret."""
+        if self._grams is None or self._grams[0] != len(self.secrets):
+            grams = {s[i : i + FRAGMENT] for s in secrets for i in range(len(s) - FRAGMENT + 1)}
+            self._grams = (len(self.secrets), grams)
+        grams = self._grams[1]
         i = 0
         limit = len(text) - FRAGMENT
         while i <= limit:
             gram = text[i : i + FRAGMENT]
-            holders = [s for s in secrets if gram in s]
-            if not holders:
+            if gram not in grams:
                 i += 1
                 continue
+            holders = [s for s in secrets if gram in s]
             end = i + FRAGMENT
             while end < len(text) and any(text[i : end + 1] in s for s in holders):
                 end += 1
@@ -229,9 +250,6 @@ class Redactor:
         if match and match.group(4) and self.is_secret(match.group(2)):
             return match.group(1) + match.group(2) + match.group(3) + MASK + match.group(5)
         return self.text(line)
-
-    def mapping(self, data: Mapping[str, str | None]) -> dict[str, str | None]:
-        return {name: self.value(name, value) for name, value in data.items()}
 
 
 _WORD = re.compile(r"[A-Za-z0-9_]+")

@@ -20,7 +20,9 @@ RESET = "\033[0m"
 
 def severity_label(severity: str) -> str:
     """Compiler style knows error, warning and note."""
-    return "note" if severity == "info" else severity
+    from .diagnostics import WORD
+
+    return WORD[severity]
 
 
 def text_line(d: Diagnostic, colour: bool = False) -> str:

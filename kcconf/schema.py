@@ -77,6 +77,19 @@ def kopano() -> dict[str, Any]:
     return _read_json(os.path.join(schema_root(), "kopano.json"))
 
 
+def flag_table(name: str) -> dict[str, Any]:
+    """A named bit table of kopano.json (``x-kc-flag-bits`` points to one)."""
+    return kopano()["flag_tables"][name]
+
+
+def flags_at(name: str, series: str) -> list[dict[str, Any]]:
+    """The flags of table ``name`` that exist at ``series``."""
+    key = series_key(series)
+    return [f for f in flag_table(name)["flags"]
+            if series_key(f["since"]) <= key and
+            ("until" not in f or key <= series_key(f["until"]))]
+
+
 def series_list() -> list[str]:
     return list(_series())
 
@@ -117,7 +130,7 @@ def components() -> dict[str, dict[str, Any]]:
     return kopano()["components"]
 
 
-RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established")
+RELOAD_BEHAVIOURS = ("applied", "new-connections", "restart", "not-established", "no-effect")
 """What the audit records per option and series (x-kc-reload, see schemas/meta.schema.json)."""
 UNAUDITED = "unaudited"
 """Flagged reloadable, but no audit entry covers the series yet: kcconf repeats the flag."""
@@ -234,6 +247,10 @@ class Component:
         self.directives: tuple[str, ...] = tuple(info.get("directives", ["include"]))
         self.other_files: tuple[str, ...] = tuple(info.get("other_files", []))
         self.propmap_files: tuple[str, ...] = tuple(info.get("propmap_files", []))
+        self.package_includes: tuple[dict[str, Any], ...] = tuple(
+            info.get("package_includes", []))
+        """Files of Kopano's package that its shipped config includes (the LDAP server
+        type's settings): the annotated default config includes them the same way."""
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
 
@@ -243,10 +260,17 @@ class Component:
 
     @property
     def sighup(self) -> dict[str, str]:
-        """A Python service's handling of SIGHUP, from kopano.json: ``behaviour`` is
-        ``restart`` (a daemon that ignores the signal) or ``next-run`` (a program started
-        per run, which reads the file each time), with the evidence."""
+        """What SIGHUP does to the whole program, from kopano.json, where that overrides
+        the per-option audit: ``behaviour`` is ``restart`` (a Python daemon that ignores
+        the signal) or ``next-run`` (a program started per run, which reads the file each
+        time), with the evidence. Empty for the C++ daemons."""
         return components()[self.name].get("sighup", {})
+
+    @property
+    def runs_per_use(self) -> bool:
+        """A program started per run (kopano-backup, -autorespond, -archiver): a change
+        applies to its next run, with nothing to reload or restart."""
+        return self.sighup.get("behaviour") == "next-run"
 
     @property
     def specs(self) -> dict[str, dict[str, Any]]:
@@ -324,20 +348,8 @@ def _component_names() -> tuple[str, ...]:
 
 
 def component_for_filename(filename: str) -> str | None:
-    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ..."""
-    base = os.path.basename(filename).lower()
-    for suffix in (".j2", ".jinja", ".jinja2", ".erb", ".tmpl", ".template", ".in",
-                   ".dist", ".orig", ".example", ".sample"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    for prefix in ("kopano-", "zarafa-"):
-        if base.startswith(prefix):
-            base = base[len(prefix):]
-    for name, info in components().items():
-        if base == info["file"] or base in info.get("other_files", []) or \
-                base in info.get("propmap_files", []):
-            return name
-    if base.startswith("ldap") and base.endswith(".cfg") and "propmap" not in base:
-        # ldapms.active-directory.cfg, ldap.openldap.cfg and friends
-        return "ldap"
-    return None
+    """server.cfg, kopano-server.cfg, zarafa-server.cfg, server.cfg.j2, ldapms.cfg ...
+    (the naming rules live in kcconf.placement, shared by validate and lint)."""
+    from .placement import component_by_name
+
+    return component_by_name(os.path.basename(filename))

@@ -3,12 +3,15 @@
 A selector is a code (``KC209``), a code prefix (``KC2`` for all option-name codes,
 ``KC`` for all), a code's name (``duplicate-option``) or the id of a schema rule
 (``log-file-needed``, reported under KC401). ``# kcconf: disable=...``, the settings'
-``disable`` and ``severity`` tables and lint's ``--select``/``--ignore`` all ask
-``matches``, so a rule id works wherever a code does.
+``disable`` and ``severity`` tables ask ``matches``, so a rule id works wherever a code
+does. lint's ``--select``, ``--extend-select`` and ``--ignore`` (as ruff has them) take
+codes, prefixes and names, comma-separated, through ``expand``; an unknown one is a
+usage error, since a typo would otherwise select nothing in silence.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -68,3 +71,46 @@ def known(selector: str, rule_ids: Iterable[str] = ()) -> bool:
     if _CODE_PREFIX.match(key):
         return any(code.startswith(key) for code in CODES)
     return key in {c.name for c in CODES.values()} or key in {r.lower() for r in rule_ids}
+
+
+@functools.lru_cache(maxsize=1)
+def rule_ids() -> frozenset[str]:
+    """The ids of every schema's cross-option rules (loaded on first use)."""
+    from . import schema
+
+    return frozenset(r["id"] for name in schema.component_names()
+                     for r in schema.load(name).document.get("x-kc-rules", []))
+
+
+class SelectionError(ValueError):
+    """A selector that names no code."""
+
+
+def expand(selectors: Iterable[str], option: str) -> frozenset[str]:
+    """The codes the selectors name."""
+    by_name = {c.name: c.code for c in CODES.values()}
+    found: set[str] = set()
+    for group in selectors:
+        for raw in group.split(","):
+            word = raw.strip()
+            if not word:
+                continue
+            if word.lower() in by_name:
+                found.add(by_name[word.lower()])
+                continue
+            matched = {code for code in CODES if code.startswith(word.upper())}
+            if not matched or not word.upper().startswith("KC"):
+                raise SelectionError(f"{option}: {word!r} is no kcconf code, code prefix or"
+                                     " name; 'kcconf explain' lists them")
+            found |= matched
+    return frozenset(found)
+
+
+def selected_codes(select: list[str] | None, extend: list[str] | None,
+                   ignore: list[str] | None) -> frozenset[str] | None:
+    """The codes to report, or None for all of them."""
+    if select is None and extend is None and ignore is None:
+        return None
+    chosen = expand(select, "--select") if select is not None else frozenset(CODES)
+    chosen |= expand(extend or (), "--extend-select")
+    return chosen - expand(ignore or (), "--ignore")

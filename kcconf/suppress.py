@@ -13,16 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic, make
+from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Document, Kind
 from .records import field, record
-from .selection import matches, normal
+from .selection import known, matches, normal, rule_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
+EVERY_CODE = "*"
+"""A bare ``# kcconf: disable`` silences every code on the next line."""
+BARE_DISABLE = re.compile(r"^disable\s*$")
 PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
 _HINT_LINE = re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
 MARKER = b"kcconf:"
@@ -84,6 +87,10 @@ def collect(doc: Document) -> list[Suppression]:
         if kind is Kind.COMMENT or kind is Kind.IGNORED:
             match = DIRECTIVE.match(entry.text) if "kcconf:" in entry.text else None
             if match is not None:
+                if BARE_DISABLE.match(match.group(1)):
+                    item = Suppression(doc.path, entry.line, frozenset({EVERY_CODE}), None)
+                    pending.append(item)
+                    result.append(item)
                 for key, value in pairs(match.group(1)):
                     codes = frozenset(normal(c) for c in value.split(",") if c)
                     if key == "disable":
@@ -125,27 +132,49 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
             by_line.setdefault((s.file, s.target), []).append(s)
     kept = []
     for d in diagnostics:
-        hit, selector = _covering(by_line.get((d.file, d.line), ()), d)
+        hit, selector = _covering(by_line.get((d.file, d.line), ()), d, every=True)
         if hit is None:
             hit, selector = _covering(by_line.get((d.file, 0), ()), d)
         if hit is None:
             kept.append(d)
         else:
             hit.used.add(selector)
+    typos = unknown_codes(suppressions)
+    if typos:
+        kept = sorted(kept + typos, key=sort_key)
     return kept, suppressions
 
 
-def _covering(candidates: Iterable[Suppression], d: Diagnostic
+def _covering(candidates: Iterable[Suppression], d: Diagnostic, every: bool = False
               ) -> tuple[Suppression | None, str]:
-    """The suppression whose selectors (codes, code names, rule ids) name ``d``, and the
-    selector that did."""
+    """The suppression whose selectors (codes, code names, rule ids; ``every``: also a
+    bare ``disable``) name ``d``, and the selector that did."""
     for s in candidates:
         if d.code in s.codes:
             return s, d.code
+        if every and EVERY_CODE in s.codes:
+            return s, EVERY_CODE
         for selector in s.codes:
-            if matches(selector, d):
+            if selector != EVERY_CODE and matches(selector, d):
                 return s, selector
     return None, ""
+
+
+def unknown_codes(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
+    """KC603 for a selector that names nothing kcconf has (a typo silences nothing),
+    always: unlike an unused one, it can never become right. Codes, code prefixes, code
+    names and schema rule ids are all real selectors."""
+    from .diagnostics import CODES
+
+    found = []
+    for s in suppressions:
+        odd = sorted(c for c in s.codes - {EVERY_CODE} - set(CODES) if not known(c, rule_ids()))
+        for code in odd:
+            s.used.add(code)  # reported here, not again as unused
+            found.append(make("KC603", s.file, s.line, 1,
+                              f"'kcconf: disable' names {code}, which is not a kcconf code",
+                              "Correct it ('kcconf explain' lists the codes) or remove it."))
+    return found
 
 
 def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
@@ -161,6 +190,11 @@ def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
             continue
         for code in s.unused:
             if code == "KC603":
+                continue
+            if code == EVERY_CODE:
+                what = ("a bare 'kcconf: disable' suppresses nothing"
+                        + (f" on line {s.target}" if s.target else ": no line follows"))
+                found.append(make("KC603", s.file, s.line, 1, what, "Remove the comment."))
                 continue
             if s.target == 0:
                 what = f"'kcconf: disable-file' of {code} suppresses nothing in this file"

@@ -9,9 +9,19 @@ import functools
 import os
 from collections.abc import Mapping
 
-from . import effective, loader, redact, schema, suppress
+from . import (
+    effective,
+    fragments,
+    loader,
+    packagefiles,
+    placement,
+    redact,
+    schema,
+    suppress,
+    templates,
+)
 from .checks import Context, all_checks
-from .diagnostics import Diagnostic, make, sort_key
+from .diagnostics import Diagnostic, make, sort_in_place
 from .dialect import Flavour
 from .records import field, record
 
@@ -39,11 +49,12 @@ def pick_component(path: str, component: str | None) -> schema.Component:
             raise ComponentError(f"unknown component {component!r}; known:"
                                  f" {', '.join(schema.component_names())}")
         return schema.load(component)
-    name = schema.component_for_filename(path)
-    if name is None:
-        raise ComponentError(f"{path}: cannot tell the component from the file name;"
-                             " give it with --component (e.g. --component server)")
-    return schema.load(name)
+    placed = placement.place(path)
+    if placed.component is None:
+        raise ComponentError(f"{path}: cannot tell the component from the file name"
+                             f" ({placed.why}); give it with --component (e.g. --component"
+                             " server)")
+    return schema.load(placed.component)
 
 
 def flavour_of(component: schema.Component) -> Flavour:
@@ -51,21 +62,35 @@ def flavour_of(component: schema.Component) -> Flavour:
 
 
 def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str,
-                 environ: Mapping[str, str] | None = None, check_host: bool = False) -> Result:
+                 environ: Mapping[str, str] | None = None, check_host: bool = False,
+                 template: templates.Masked | None = None) -> Result:
     env = dict(os.environ) if environ is None else environ
     state = effective.build(loaded, component, series, env)
-    ctx = Context(loaded, component, series, state, component.at(series), env, check_host)
+    ctx = Context(loaded, component, series, state, component.at(series), env, check_host,
+                  template if template is not None and template.dialect else None)
     found: list[Diagnostic] = list(state.diagnostics)
     for check in all_checks():
         found.extend(check(ctx))
     found.extend(release_fit(ctx))
-    found.sort(key=sort_key)
+    found = _outside_package_files(found, loaded)
+    sort_in_place(found)
     kept, suppressions = suppress.apply(found, loaded.documents)
     redactor = redact.for_documents(component, loaded.documents)
     for d in kept:
         redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
     return Result(loaded.root.path, component, series, loaded, state, kept, suppressions,
                   redactor)
+
+
+def _outside_package_files(found: list[Diagnostic], loaded: loader.Loaded) -> list[Diagnostic]:
+    """Warnings and notes about lines of the files Kopano's packages install are not the
+    administrator's to act on (a deprecated option Kopano itself sets; a package value
+    that ldap.cfg overrides, as intended): only errors there are reported."""
+    package = {doc.path for doc in loaded.documents[1:]  # not the file being checked
+               if doc.bundled or packagefiles.known(doc.path)}
+    if not package:
+        return found
+    return [d for d in found if d.file not in package or d.severity == "error"]
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,
@@ -76,15 +101,33 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
 
     ``include_root`` maps absolute !include/!propmap targets into a directory;
     ``elsewhere``: missing absolute targets live on another machine (a repository),
-    rather than being missing on this one, unless they lie in ``repository``."""
+    rather than being missing on this one, unless they lie in ``repository``.
+    A template (by its name or its tags) has its template-only lines masked first, so
+    validate and lint judge it alike; a fragment directory is checked as the file its
+    fragments make, with positions in the fragments.
+    """
     comp = pick_component(path, component)
     series = schema.resolve_release(release)
     propmap = os.path.basename(path) in comp.propmap_files
     includes = loader.Includes(series=series, root=include_root, elsewhere=elsewhere,
                                repository=repository)
-    loaded = loader.load(path, flavour_of(comp), comp.directives, data=data, propmap=propmap,
-                         includes=includes)
-    return check_loaded(loaded, comp, series, environ, check_host)
+    joined = None
+    if data is None:
+        if fragments.is_fragment_dir(path):
+            joined = fragments.join(path)
+            data = joined.data
+        else:
+            data = loader.read_bytes(path)
+    masked = templates.mask(path, data, templates.PERL if joined is not None and
+                            templates.dialect_of(path, data) is None and
+                            joined.has_code else None)
+    with loader.no_cycle_collection():
+        loaded = loader.load(path, flavour_of(comp), comp.directives, data=masked.data,
+                             propmap=propmap, includes=includes)
+        result = check_loaded(loaded, comp, series, environ, check_host, masked)
+    if joined is not None:
+        joined.relocate(result.diagnostics)
+    return result
 
 
 def validate_file(path: str, component: str | None = None, release: str | None = None, *,

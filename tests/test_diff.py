@@ -49,14 +49,14 @@ def diff_text(component, series, old_text: str, new_text: str, tmp_path, new_ser
 
 EXPECTED_ACTION = {"applied": "reload", "unaudited": "reload",
                    "new-connections": "new-connections", "restart": "restart",
-                   "not-established": "restart"}
+                   "not-established": "restart", "no-effect": "no-effect"}
 """The verdict each audited behaviour must give (an unaudited flag keeps the flag's word)."""
 
 
 def fixed_action(component: schema.Component) -> str:
     """A change of an option the reader does not re-read: restart, except for Python
     programs started per run, which read the file afresh each time."""
-    return "next-run" if component.sighup.get("behaviour") == "next-run" else "restart"
+    return "next-run" if component.runs_per_use else "restart"
 
 
 CASES = [pytest.param(c, s, id=f"{c}-{s}") for c in schema.component_names()
@@ -71,7 +71,8 @@ def test_one_reloadable_and_one_restart_option(name, series, tmp_path):
     fixed = [o for o in options if not o.reloadable or component.python]
     if reloadable:
         o = reloadable[0]
-        expected = EXPECTED_ACTION[o.reload.behaviour]
+        expected = fixed_action(component) if component.runs_per_use else \
+            EXPECTED_ACTION[o.reload.behaviour]
         result = diff_text(component, series, "", f"{o.name} = {other_value(o)}\n", tmp_path)
         assert [(c.option, c.action) for c in result.real_changes] == [(o.name, expected)]
         assert result.verdict == expected
@@ -117,8 +118,8 @@ def test_reload_classification_matches_the_reference_for_every_option(reference,
                 flagged = "RELOADABLE" in entry.get("flags", []) and comp["parser"] == "c++"
                 change = changes[entry["name"]]
                 assert change.verdict.reloadable == flagged, (name, release, entry["name"])
-                expected = EXPECTED_ACTION[option.reload.behaviour] if flagged else \
-                    fixed_action(component)
+                expected = EXPECTED_ACTION[option.reload.behaviour] \
+                    if flagged and not component.runs_per_use else fixed_action(component)
                 assert change.action == expected, (name, release, entry["name"])
                 checked += 1
     assert checked > 5000
@@ -207,3 +208,20 @@ def test_cli_defaults_mode(tmp_path):
     path.write_text("log_level = 4\n")
     result = run_kcconf("diff", "--defaults", str(path))
     assert result.returncode == 1 and b"log_level: '3' -> '4' [reload]" in result.stdout
+
+
+def test_diff_takes_the_component_from_either_file(tmp_path):
+    """docs/commands/diff.rst: 'kcconf diff /etc/kopano/server.cfg server.cfg.new'."""
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    (tmp_path / "server.cfg.new").write_text("log_level = 4\n")
+    for pair in (("server.cfg", "server.cfg.new"), ("server.cfg.new", "server.cfg")):
+        result = run_kcconf("diff", *pair, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert b"log_level: '" in result.stdout and b"[reload]" in result.stdout
+    (tmp_path / "gateway.cfg").write_text("log_level = 3\n")
+    result = run_kcconf("diff", "server.cfg", "gateway.cfg", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        b"kcconf: the files are of different components (gateway.cfg is gateway's,"
+        b" server.cfg is server's); give the one to compare as with --component\n")
+    result = run_kcconf("diff", "a.old", "server.cfg.new", cwd=tmp_path)
+    assert result.returncode == 2 and b"file names a.old and server.cfg.new" in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kcconf import schema
-from kcconf.render import manpage
+from kcconf.render import codes, manpage
 
 from .conftest import ROOT
 
@@ -98,3 +98,38 @@ def test_markdown_pages_were_converted_and_linked():
 def test_conf_sets_man_section_directory_explicitly():
     conf = (DOCS / "conf.py").read_text(encoding="utf-8")
     assert re.search(r"^man_make_section_directory = False$", conf, re.M)
+
+
+def test_front_page_puts_the_option_reference_first(built):
+    page = (built["html"] / "index.html").read_text(encoding="utf-8")
+    body = page[page.index('role="main"'):]
+    reference, codes = body.index("Option reference"), body.index("Diagnostic codes")
+    assert reference < codes
+    for name in schema.component_names():  # all component pages listed, before the codes
+        assert body.index(f'href="reference/{name}.html"') < codes, name
+
+
+def test_component_page_has_contents_by_group_and_headings_as_in_the_file(built):
+    page = (built["html"] / "reference" / "server.html").read_text(encoding="utf-8")
+    contents = page[page.index("On this page"):page.index('id="confval-server.')]
+    from kcconf.render import rst
+
+    for group, _members in rst.groups_of(schema.load("server"), schema.newest_series()):
+        assert re.search(rf">\s*{re.escape(group['title'])}\s*<", contents), group["title"]
+    start = page.index('id="confval-server.server_pipe_enabled"')
+    heading = re.sub(r"<[^>]+>", "", page[page.index(">", start) + 1:page.index("</dt>", start)])
+    assert heading.split("¶")[0].strip() == "server_pipe_enabled"
+    # "See also" names are links to their entries on the same page
+    see_also = page[page.index("See also", start):][:600]
+    assert 'href="#confval-server.server_pipe_name"' in see_also
+
+
+def test_lint_page_links_the_ci_page_and_code_pages_say_how_to_suppress(built):
+    lint = (built["html"] / "commands" / "lint.html").read_text(encoding="utf-8")
+    assert 'href="../ci.html"' in lint
+    for entry in codes.entries():
+        page = (built["html"] / "codes" / f"{entry['code']}.html").read_text(encoding="utf-8")
+        section = re.sub(r"<[^>]+>", "", page[page.index('id="suppressing"'):])
+        assert f'disable = ["{entry["code"]}"]' in section.replace("&quot;", '"')
+        if entry.get("suppress") != "settings":
+            assert f"# kcconf: disable={entry['code']}" in section

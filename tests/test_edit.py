@@ -111,7 +111,7 @@ def test_set_refuses_unknown_names_and_bad_values(write):
                    {"log_levl": "4"}, environ={})
     with pytest.raises(edit.EditError, match=r"0\.\.6"):
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
-                   {"log_level": "9"}, environ={})
+                   {"mysql_port": "70000"}, environ={})
     with pytest.raises(edit.EditError, match="line break"):
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
                    {"log_level": "4\nx = 1"}, environ={})
@@ -122,12 +122,12 @@ def test_set_names_every_refused_option_not_just_the_first(write):
     with pytest.raises(edit.EditError) as caught:
         edit.apply(str(path), path.read_bytes(), schema.load("server"), "11.0",
                    {"log_levl": "4", "mysql_password": "a\nb", "threads": "8",
-                    "softdelete_lifetime": "x", "log_level": "9"}, environ={})
+                    "softdelete_lifetime": "x", "mysql_port": "70000"}, environ={})
     messages = caught.value.messages
     assert len(messages) == 4, messages
     assert messages[0].startswith("log_levl: unknown option") and "log_level" in messages[0]
     assert messages[1] == "mysql_password: a value cannot hold a line break or NUL byte"
-    assert any(m.startswith("log_level: 9 is outside 0..6") for m in messages[2:])
+    assert any(m.startswith("mysql_port: 70000 is outside 0..65535") for m in messages[2:])
     assert any(m.startswith("softdelete_lifetime:") for m in messages[2:])
 
 
@@ -175,7 +175,7 @@ def test_new_file_follows_the_umask(tmp_path, mask, mode):
 
 def test_cli_set_bad_value_changes_nothing(write):
     path = write("server.cfg", "log_level = 3\n")
-    result = run_kcconf("set", str(path), "log_level=9")
+    result = run_kcconf("set", str(path), "mysql_port=70000")
     assert result.returncode == 1 and path.read_bytes() == b"log_level = 3\n"
     assert len(result.stderr.decode().strip().splitlines()) == 1
 
@@ -382,3 +382,56 @@ def test_env_over_shipped_configs(tmp_path):
             errors = [d for d in validate.validate_file(str(path), release=series, environ={})
                       if d.severity == "error"]
             assert errors == []
+
+
+@pytest.mark.parametrize(("assignment", "code"), [
+    ("audit_log_enabled=off", "KC302"),      # read as true
+    ("log_level=3 # debug", "KC303"),        # the comment is part of the value
+    ("softdelete_lifetime=30d", "KC306"),    # read as 30
+])
+def test_set_refuses_a_value_that_gets_a_warning(tmp_path, assignment, code):
+    """Each of these wrote silently before and validate warned straight after."""
+    path = tmp_path / "server.cfg"
+    path.write_text("log_level = 3\n")
+    result = run_kcconf("set", str(path), assignment)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert len(err.splitlines()) == 1 and f"[{code}]" in err and "--force" in err
+    assert err.endswith("; nothing written\n")
+    assert path.read_text() == "log_level = 3\n"
+    result = run_kcconf("set", "--force", str(path), assignment)
+    assert result.returncode == 0, result.stderr
+    name, value = assignment.split("=", 1)
+    assert f"{name} = {value}\n" in path.read_text()
+
+
+def test_set_lets_a_suppressed_warning_through(tmp_path):
+    path = tmp_path / "server.cfg"
+    path.write_text("# kcconf: disable=KC306\nsoftdelete_lifetime = 7\n")
+    assert run_kcconf("set", str(path), "softdelete_lifetime=30d").returncode == 0
+    assert path.read_text().endswith("softdelete_lifetime = 30d\n")
+
+
+def test_env_refuses_a_value_that_gets_a_warning(tmp_path):
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    env = {"KCCONF_SERVER_AUDIT_LOG_ENABLED": "off"}
+    result = run_kcconf("env", "--dir", str(tmp_path), env=env)
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert lines[0].startswith("kcconf: KCCONF_SERVER_AUDIT_LOG_ENABLED: audit_log_enabled:")
+    assert "[KC302]" in lines[0] and lines[-1] == "kcconf: 1 problem(s); no file changed"
+    assert (tmp_path / "server.cfg").read_text() == "log_level = 3\n"
+    result = run_kcconf("env", "--force", "--dir", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "server.cfg").read_text() == "log_level = 3\naudit_log_enabled = off\n"
+
+
+def test_set_refuses_only_warnings_the_edit_brings(tmp_path):
+    """A warning the file had already (log_level set again in an include) is not the
+    new value's fault; a different misread value of the same option is."""
+    path = tmp_path / "server.cfg"
+    path.write_text("audit_log_enabled = off\n!include more.cfg\n")
+    (tmp_path / "more.cfg").write_text("log_level = 5\n")
+    assert run_kcconf("set", str(path), "log_level=5").returncode == 0
+    result = run_kcconf("set", str(path), "audit_log_enabled=disabled")
+    assert result.returncode == 1 and b"'disabled' is read as TRUE" in result.stderr

@@ -97,11 +97,11 @@ def test_set_to_the_value_a_later_include_sets_is_fine(write):
     assert result.returncode == 0, result.stderr
 
 
-def test_set_after_a_failing_include_fails(write):
-    path = write("server.cfg", "log_level = 2\n!include missing.cfg\n")
+def test_set_after_an_include_missing_here_is_written(write):
+    # The file may be edited for another host, where the include exists.
+    path = write("server.cfg", "log_level = 2\n!include /nonexistent/more.cfg\n")
     result = run_kcconf("set", str(path), "server_name=mail")
-    assert result.returncode == 1
-    assert "stops reading at the failing include" in result.stderr.decode()
+    assert result.returncode == 0, result.stderr
 
 
 def test_set_overridden_by_the_continuation_of_a_long_line_fails(write):

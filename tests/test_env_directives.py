@@ -45,3 +45,19 @@ def test_a_directive_that_is_not_there_is_still_named(tmp_path):
                        str(tmp_path), "11.0")
     assert raised.value.problems == ["KCCOMMENT_LDAP_2: ldap.cfg has no active line"
                                      " '!include /etc/kopano/other.cfg'"]
+
+
+def test_lines_already_as_asked_are_left_alone(tmp_path):
+    # kopano-docker's default environment names the OpenLDAP include to turn on (it is
+    # on) and the AD one to comment out (it is commented): every start applies them
+    (tmp_path / "ldap.cfg").write_text(LDAP)
+    defaults = {"KCUNCOMMENT_LDAP_1": "!include /usr/share/kopano/ldap.openldap.cfg",
+                "KCCOMMENT_LDAP_1": "!include /usr/share/kopano/ldap.active-directory.cfg"}
+    plans = envconfig.plan(defaults, str(tmp_path), "11.0")
+    assert [p.new == p.old for p in plans] == [True]
+    # and the switch, applied twice, is the same as once
+    for _ in range(2):
+        envconfig.write(envconfig.plan(SWITCH, str(tmp_path), "11.0"))
+    assert (tmp_path / "ldap.cfg").read_text().splitlines()[1:] == [
+        "#!include /usr/share/kopano/ldap.openldap.cfg",
+        "!include /usr/share/kopano/ldap.active-directory.cfg"]

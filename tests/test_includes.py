@@ -12,6 +12,7 @@ ldap_uri empty, which the admin must fill in (rule ldap-uri-empty).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def test_before_8_2_there_is_no_package_file():
     # 8.0 and 8.1 installed the generated files as examples only: nothing to stand in.
     result = validate_run(str(DATA / "openldap" / "ldap.cfg"), release="8.1", environ={})
     assert codes(result.diagnostics)[0] == "KC110"
+    assert "packages do not install this file (those of 8.2 to 11.0 do)" in \
+        result.diagnostics[0].hint
     assert packagefiles.text(f"{PACKAGE}/ldap.openldap.cfg", "8.1") is None
     assert packagefiles.text(f"{PACKAGE}/ldap.openldap.cfg", "8.2") is not None
 
@@ -196,3 +199,82 @@ def test_loader_policy_defaults_to_the_host():
     assert away.lives_elsewhere("/etc/kopano/x.cfg")
     assert not away.lives_elsewhere("/srv/repo/x.cfg")
     assert not loader.Includes(elsewhere=True, root="/srv/root").lives_elsewhere("/etc/x")
+
+
+@pytest.mark.parametrize("series", ["8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "9.0", "9.1",
+                                    "10.0", "10.1", "11.0"])
+@pytest.mark.parametrize("kind", ["openldap", "ad"])
+def test_every_release_with_package_files_reads_clean(series, kind):
+    # 10.1's package file sets ldap_authentication_method, deprecated in 10.1: Kopano's
+    # own line, not the admin's to change, so no warning about it
+    found = validate_run(str(DATA / kind / "ldap.cfg"), release=series, environ={})
+    assert codes(found.diagnostics) == ["KC119"]
+
+
+def test_overriding_a_package_value_is_no_duplicate(write):
+    path = write("ldap.cfg", f"!include {PACKAGE}/ldap.openldap.cfg\n"
+                             "ldap_uri = ldap://directory.example.org/\n"
+                             "ldap_user_unique_attribute = uid\n")
+    result = validate_run(str(path), release="11.0", environ={})
+    assert codes(result.diagnostics) == ["KC119"]
+    assert result.effective.value("ldap_user_unique_attribute") == "uid"
+    # the other way round the package file overrides the admin's line: that stays
+    path = write("ldap.cfg", "ldap_user_unique_attribute = uid\n"
+                             f"!include {PACKAGE}/ldap.openldap.cfg\n"
+                             "ldap_uri = ldap://directory.example.org/\n")
+    found = validate_run(str(path), release="11.0", environ={}).diagnostics
+    assert [(d.code, d.line) for d in found] == [("KC209", 1), ("KC119", 2)]
+
+
+def test_a_file_of_the_same_name_beside_is_pointed_out(write):
+    path = write("ldap.cfg", "ldap_uri = ldap://directory.example.org/\n"
+                             "!propmap /etc/kopano/ldap.propmap.cfg\n")
+    first = lint_one(path, "8.0")[0]
+    assert (first.code, first.line) == ("KC120", 2)
+    assert "same name" not in first.hint
+    write("ldap.propmap.cfg", "0x67B3101E = kopanoEnabledFeatures\n")
+    note = lint_one(path, "8.0")[0]
+    assert note.code == "KC120" and "ldap.propmap.cfg has the same name" in note.hint
+    assert "--include-root" in note.hint
+
+
+def test_lint_does_not_read_files_of_the_machine_it_runs_on(write, tmp_path):
+    # an absolute target outside the repository that happens to exist where lint runs
+    # is not the server's file: the verdict must not depend on the CI machine
+    other = write("host/ldap.site.cfg", "ldap_bind_passwd = secret\n")
+    path = write("repo/ldap.cfg", SITE.replace("/etc/kopano/ldap.site.cfg", str(other)))
+    found = lint_one(path, "11.0")
+    assert [(d.code, d.line) for d in found] == [("KC120", 3), ("KC201", 4)]
+    # validate runs on the server: it reads the file
+    result = validate_run(str(path), release="11.0", environ={})
+    assert result.effective.value("ldap_bind_passwd") == "secret"
+    assert "KC120" not in codes(result.diagnostics)
+
+
+def test_show_says_which_settings_come_from_package_facts():
+    path = str(DATA / "openldap" / "ldap.cfg")
+    out = run_kcconf("show", "--origin", "-n", "--release", "11.0", path).stdout.decode()
+    rows = out.splitlines()
+    at = next(n for n, row in enumerate(rows)
+              if row.startswith("ldap_user_type_attribute_value = "))
+    # --origin names the source on its own comment line above the value
+    assert rows[at - 1] == (f"# {PACKAGE}/ldap.openldap.cfg:18 (not on this machine: the 11.0"
+                            " package's settings)")
+    data = json.loads(run_kcconf("show", "--json", path).stdout)["settings"]
+    assert data["ldap_user_type_attribute_value"]["package_facts"] is True
+    assert "package_facts" not in data["ldap_uri"]
+
+
+def test_the_repository_is_the_checkout_without_a_settings_file(write, tmp_path):
+    write("checkout/.git/HEAD", "ref: refs/heads/main\n")
+    common = write("checkout/common/ldap.base.cfg", "ldap_bind_passwd = secret\n"
+                   "ldap_user_type_attribute_value = person\n"
+                   "ldap_group_type_attribute_value = group\n")
+    path = write("checkout/hosts/a/ldap.cfg", SITE.replace("/etc/kopano/ldap.site.cfg",
+                                                           str(common)))
+    project = ProjectSettings()  # no settings file: root is the working directory
+    found = lint_file(str(path), project, "11.0").diagnostics
+    assert [(d.code, d.line) for d in found] == [("KC201", 4)]  # the include was read
+    common.unlink()
+    found = lint_file(str(path), project, "11.0").diagnostics
+    assert found[0].code == "KC110"  # missing in the checkout is missing

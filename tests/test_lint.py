@@ -41,10 +41,10 @@ release = "8.7"
 
 FILES = {
     # C++ reader, release 11.0 (the settings' default).
-    # 2: misspelt name -> KC201; 3: outside 0..6 -> KC305; 4: 'off' is read as true ->
+    # 2: misspelt name -> KC201; 3: outside 0..65535 -> KC305; 4: 'off' is read as true ->
     # KC302, a warning made an error by [severity]; 5: '#' not in column 1, so an option
     # named '# x' -> KC105.
-    "etc/kopano/server.cfg": "server_name = mail\nlog_levle = 3\nlog_level = 9\n"
+    "etc/kopano/server.cfg": "server_name = mail\nlog_levle = 3\nmysql_port = 70000\n"
                              "audit_log_enabled = off\n   # x = 1\n",
     # 1: disable-file silences the inline comment (KC303) of line 2; 3: silences the
     # typo of line 4; 5: a typo not silenced -> KC201; 6: silences nothing on line 7
@@ -167,7 +167,7 @@ def test_findings_and_placement_in_process(repo):
 
 def test_parallel_results_are_the_same_and_in_order(repo):
     for i in range(30):
-        make_repo(repo, {f"many/n{i:02}/server.cfg": "log_level = 9\n"}, settings=None)
+        make_repo(repo, {f"many/n{i:02}/server.cfg": "mysql_port = 70000\n"}, settings=None)
     results = list(lint(["."], load_settings(), jobs=2))
     extra = {(f"many/n{i:02}/server.cfg", 1, "KC305", "error") for i in range(30)}
     assert found(results) == EXPECTED | extra
@@ -302,7 +302,7 @@ def test_json_format(repo):
     data = json.loads(result.stdout)
     assert data["version"] and data["tool"] == "kcconf"
     assert [f["file"] for f in data["files"]] == ORDER
-    got = {(f["file"], d["line"], d["code"], d["severity"]) for f in data["files"]
+    got = {(f["file"], d["line"], d["code"], SEVERITY_WORD[d["severity"]]) for f in data["files"]
            for d in f["diagnostics"]}
     assert got == EXPECTED
     assert data["summary"] == {"files": 8, "not_placed": 1, "unreadable": 0, "errors": 7,
@@ -332,12 +332,14 @@ def test_sarif_format(repo):
     assert data["version"] == "2.1.0" and data["$schema"].endswith("sarif-2.1.0.json")
     run, = data["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "kcconf" and driver["version"] and driver["informationUri"]
+    assert driver["name"] == "kcconf" and driver["version"]
+    # No documentation is published yet: no link at all rather than a dead one.
+    assert "informationUri" not in driver and "example.invalid" not in json.dumps(data)
     rules = {r["id"]: r for r in driver["rules"]}
     for rule in rules.values():
         assert rule["name"] and rule["shortDescription"]["text"]
         assert rule["fullDescription"]["text"] and rule["help"]["text"]
-        assert rule["helpUri"].endswith(f"/codes/{rule['id']}.html")
+        assert "helpUri" not in rule
     got, fingerprints = set(), set()
     level_of = {"error": "error", "warning": "warning", "note": "info"}
     for r in run["results"]:
@@ -395,9 +397,9 @@ def test_github_escaping(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert escape_property("a:b,c%d\r\ne") == "a%3Ab%2Cc%25d%0D%0Ae"
     assert escape_data("a:b,c%d\ne") == "a:b,c%25d%0Ae"
-    make_repo(tmp_path, {"odd,dir:x/server.cfg": "log_level = 100%\n"}, settings=None)
+    make_repo(tmp_path, {"odd,dir:x/server.cfg": "mysql_port = 100000%\n"}, settings=None)
     lines = run_kcconf("lint", "-f", "github", cwd=tmp_path).stdout.decode().splitlines()
-    assert lines[0].startswith("::error file=odd%2Cdir%3Ax/server.cfg,line=1,col=13,")
+    assert lines[0].startswith("::error file=odd%2Cdir%3Ax/server.cfg,line=1,col=14,")
 
 
 def test_secrets_never_shown(repo):
@@ -431,7 +433,7 @@ def test_unreadable_input_is_status_2_and_the_rest_is_still_reported(repo):
     errors = result.stderr.decode().splitlines()
     assert len(errors) == 2 and all(e.startswith("kcconf: ") for e in errors)
     assert "no/such.cfg" in errors[0] and "nothing-*.cfg" in errors[1]
-    assert b"etc/kopano/server.cfg:3:13: error:" in result.stdout
+    assert b"etc/kopano/server.cfg:3:14: error:" in result.stdout
     assert result.stdout.decode().splitlines()[-1].endswith(
         "(2 unreadable): 4 error(s), 0 warning(s), 0 note(s)")
     junit = ET.fromstring(run_kcconf("lint", "-f", "junit", "no/such.cfg", cwd=repo).stdout)
@@ -469,7 +471,7 @@ def test_settings_from_pyproject_or_config(repo):
     (repo / "pyproject.toml").write_text("[tool.kcconf]\n" + SETTINGS.replace(
         "[severity]", "[tool.kcconf.severity]").replace("[[files]]", "[[tool.kcconf.files]]"))
     data = json.loads(run_kcconf("lint", "-f", "json", cwd=repo).stdout)
-    got = {(f["file"], d["line"], d["code"], d["severity"]) for f in data["files"]
+    got = {(f["file"], d["line"], d["code"], SEVERITY_WORD[d["severity"]]) for f in data["files"]
            for d in f["diagnostics"]}
     assert got == EXPECTED
     (repo / "pyproject.toml").unlink()
@@ -498,3 +500,197 @@ def test_pre_commit_hook_manifest():
         assert pattern.search(name), name
     for name in ("server.cfg.bak", "server.conf", "cfg"):
         assert not pattern.search(name), name
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    """RFC 3986: a space, a comma or a colon in the first segment would make an invalid or
+    a different URI reference."""
+    from urllib.parse import unquote
+
+    for folder in ("a b", "odd,dir:x"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "server.cfg").write_text("log_level = 9\n")
+    data = json.loads(run_kcconf("lint", "-f", "sarif", cwd=tmp_path).stdout)
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                  for r in data["runs"][0]["results"])
+    assert uris == ["a%20b/server.cfg", "odd%2Cdir%3Ax/server.cfg"]
+    assert [unquote(u) for u in uris] == ["a b/server.cfg", "odd,dir:x/server.cfg"]
+
+
+def test_force_color_colours_a_pipe_unless_no_color(tmp_path):
+    (tmp_path / "server.cfg").write_text("log_level = 9\n")
+    assert b"\033[" in run_kcconf("lint", cwd=tmp_path, env={"FORCE_COLOR": "1"}).stdout
+    assert b"\033[" not in run_kcconf("lint", cwd=tmp_path, env={"FORCE_COLOR": "1",
+                                                               "NO_COLOR": "1"}).stdout
+    assert b"\033[" not in run_kcconf("lint", cwd=tmp_path).stdout
+
+
+def test_one_word_for_the_lowest_severity(tmp_path):
+    """note in the text, JSON, --fail-on, settings, explain and the code pages."""
+    (tmp_path / "php.cfg").write_text("x = 1\n")
+    assert run_kcconf("lint", cwd=tmp_path).returncode == 0
+    assert run_kcconf("lint", "--fail-on", "note", cwd=tmp_path).returncode == 1
+    assert run_kcconf("lint", "--fail-on", "info", cwd=tmp_path).returncode == 1  # older word
+    data = json.loads(run_kcconf("lint", "-f", "json", cwd=tmp_path).stdout)
+    assert data["files"][0]["diagnostics"][0]["severity"] == "note"
+    (tmp_path / ".kcconf.toml").write_text('[severity]\nKC209 = "note"\n')
+    assert run_kcconf("lint", cwd=tmp_path).returncode == 0
+    assert run_kcconf("explain", "KC602").stdout.startswith(b"KC602 unplaced-file (note)\n")
+    assert b"**Severity:** note." in (ROOT / "docs" / "codes" / "KC602.rst").read_bytes()
+    assert b" info " not in run_kcconf("explain").stdout
+
+
+def test_explain_takes_a_rule_name():
+    by_code = run_kcconf("explain", "KC303")
+    assert run_kcconf("explain", "inline-comment").stdout == by_code.stdout
+    result = run_kcconf("explain", "inline-coment")
+    assert result.returncode == 2 and b"unknown code or name 'inline-coment'" in result.stderr
+
+
+def test_subcommand_usage_error_prints_that_subcommands_usage():
+    result = run_kcconf("lint", "--fail-on", "bogus")
+    assert result.returncode == 2
+    assert result.stderr.startswith(b"usage: kcconf lint ")
+
+
+def test_validate_of_a_directory_points_at_lint(tmp_path):
+    result = run_kcconf("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == (f"kcconf: {tmp_path}: is a directory; 'kcconf lint {tmp_path}'"
+                             " checks the config files in it\n").encode()
+
+
+def test_settings_are_found_upwards_to_the_repository_top(tmp_path):
+    """As ruff, yamllint and shellcheck: from the checked path's folder up to the folder
+    holding .git; kcconf validate honours the same settings."""
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    deeper = top / "hosts" / "a"
+    deeper.mkdir(parents=True)
+    (deeper / "server.cfg").write_text("audit_log_enabled = off\nsoftdelete_lifetime = 30d\n")
+    (top / "pyproject.toml").write_text(
+        '[tool.kcconf]\ndisable = ["KC302"]\n[tool.kcconf.severity]\nKC306 = "error"\n')
+    expected = [("KC306", "error")]
+    runs = ((deeper, ["lint"]), (top / "hosts", ["lint"]), (top, ["lint", "hosts/a"]),
+            (deeper, ["validate", "server.cfg"]), (top, ["validate", "hosts/a/server.cfg"]))
+    for cwd, args in runs:
+        result = run_kcconf(*args, "-q", cwd=cwd)
+        found = re.findall(rb": (error|warning|note): .*\[(KC\d+)\]", result.stdout)
+        assert [(c.decode(), s.decode()) for s, c in found] == expected, (cwd, args)
+        assert result.returncode == 1
+    # a .kcconf.toml nearer the file wins; nothing above the repository's top is read
+    (top / "hosts" / ".kcconf.toml").write_text("disable = []\n")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout and b": warning: softdelete_lifetime" in result.stdout
+    (top / "hosts" / ".kcconf.toml").unlink()
+    (top / "pyproject.toml").rename(tmp_path / "pyproject.toml")
+    result = run_kcconf("lint", "-q", cwd=deeper)
+    assert b"[KC302]" in result.stdout
+
+
+README_FILE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
+               "softdelete_lifetime = 30d\nimap_listen = *:143\n")
+"""The README's worked example: KC305 and KC307 on line 1, KC302, KC303 and KC310,
+KC306, KC201."""
+
+
+def test_select_ignore_and_extend_select(tmp_path):
+    (tmp_path / "server.cfg").write_text(README_FILE)
+
+    def codes(*args: str) -> list[str]:
+        result = run_kcconf("lint", "-f", "json", *args, cwd=tmp_path)
+        assert result.returncode in (0, 1), result.stderr
+        return sorted(d["code"] for f in json.loads(result.stdout)["files"]
+                      for d in f["diagnostics"])
+
+    everything = codes()
+    assert everything == ["KC201", "KC302", "KC303", "KC305", "KC306", "KC307", "KC310"]
+    assert codes("--select", "KC30") == ["KC302", "KC303", "KC305", "KC306", "KC307"]
+    assert codes("--select", "inline-comment,KC201") == ["KC201", "KC303"]
+    assert codes("--select", "KC201", "--extend-select", "KC310") == ["KC201", "KC310"]
+    assert codes("--ignore", "KC3") == ["KC201"]
+    assert codes("--extend-select", "KC201") == everything
+    result = run_kcconf("lint", "--ignore", "KC999", cwd=tmp_path)
+    assert result.returncode == 2 and b"--ignore: 'KC999' is no kcconf code" in result.stderr
+    # what is not selected does not fail the run either
+    assert run_kcconf("lint", "--select", "KC302", cwd=tmp_path).returncode == 0
+
+
+def test_statistics_exit_zero_and_no_hints(tmp_path):
+    (tmp_path / "server.cfg").write_text(README_FILE)
+    result = run_kcconf("lint", "--statistics", "--exit-zero", "--no-hints", cwd=tmp_path)
+    assert result.returncode == 0
+    lines = result.stdout.decode().splitlines()
+    assert not any(line.startswith("    hint:") for line in lines)
+    assert lines[-7:] == [f"{1:5d}  {code}  {name}" for code, name in (
+        ("KC201", "unknown-option"), ("KC302", "boolean-misread"), ("KC303", "inline-comment"),
+        ("KC305", "out-of-range"), ("KC306", "trailing-text"), ("KC307", "octal-number"),
+        ("KC310", "invalid-choice"))]
+    # machine formats stay one document: the counts go to stderr
+    result = run_kcconf("lint", "-f", "json", "--statistics", cwd=tmp_path)
+    json.loads(result.stdout)
+    assert b"KC201  unknown-option" in result.stderr
+
+
+def test_stdin_with_a_name_and_a_forced_component(tmp_path):
+    (tmp_path / ".kcconf.toml").write_text('disable = ["KC305"]\n')
+    result = run_kcconf("lint", "-", "--stdin-filename", "etc/server.cfg",
+                        stdin=b"log_level = 9\nlog_method = bogus\n", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(b"etc/server.cfg:2:14: error: log_method:")
+    assert b"KC305" not in result.stdout  # the settings apply to the named file
+    # no name to place it by: --component does
+    result = run_kcconf("lint", "-", stdin=b"imap_listen = *:143\n", cwd=tmp_path)
+    assert b"[KC602]" in result.stdout
+    result = run_kcconf("lint", "-c", "gateway", "-", stdin=b"imap_listen = *:143\n",
+                        cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith(b"1 file checked: 0 error(s)")
+
+
+def test_warns_when_no_config_file_was_found(tmp_path):
+    (tmp_path / "notes.txt").write_text("log_level = 9\n")
+    result = run_kcconf("lint", str(tmp_path))
+    assert result.stderr == f"kcconf: warning: no config files found in {tmp_path}\n".encode()
+
+
+def test_gitlab_code_quality_format(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "server.cfg").write_text(README_FILE)
+    result = run_kcconf("lint", "-f", "gitlab", cwd=tmp_path)
+    assert result.returncode == 1
+    issues = json.loads(result.stdout)
+    assert {(i["check_name"], i["severity"], i["location"]["lines"]["begin"])
+            for i in issues} == {
+        ("KC305", "major", 1), ("KC307", "minor", 1), ("KC302", "minor", 2),
+        ("KC303", "minor", 3), ("KC310", "major", 3), ("KC306", "minor", 4),
+        ("KC201", "major", 5)}
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity",
+                              "location"}
+        assert issue["location"]["path"] == "etc/server.cfg"
+        assert issue["description"].endswith(f"[{issue['check_name']}]")
+    prints = {i["fingerprint"] for i in issues}
+    assert len(prints) == len(issues)
+    # lines moving keep the fingerprints (GitLab matches issues between pipelines by them)
+    (tmp_path / "etc" / "server.cfg").write_text("# moved\n\n" + README_FILE)
+    moved = json.loads(run_kcconf("lint", "-f", "gitlab", cwd=tmp_path).stdout)
+    assert {i["fingerprint"] for i in moved} == prints
+    assert json.loads(run_kcconf("lint", "-f", "gitlab", "--select", "KC9",
+                                 cwd=tmp_path).stdout or "[]") == []
+
+
+def test_bare_disable_and_unknown_codes(tmp_path):
+    (tmp_path / "server.cfg").write_text(
+        "# kcconf: disable\nlog_level = 010\n"               # KC305 and KC307 silenced
+        "# kcconf: disable=KC999,KC302\naudit_log_enabled = off\n")
+    for command in (["lint"], ["validate", "server.cfg"]):
+        result = run_kcconf(*command, "-q", cwd=tmp_path)
+        assert result.stdout.decode().splitlines() == [
+            "server.cfg:3:1: warning: 'kcconf: disable' names KC999, which is not a kcconf"
+            " code [KC603]",
+            "    hint: Correct it ('kcconf explain' lists the codes) or remove it."], command
+    (tmp_path / ".kcconf.toml").write_text('[severity]\nKC30 = "error"\n')
+    result = run_kcconf("lint", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        b"kcconf: .kcconf.toml: 'severity': KC30 is not a kcconf code ('kcconf explain'"
+        b" lists them)\n")

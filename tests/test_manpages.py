@@ -136,7 +136,8 @@ def listed(body: str, title: str) -> set[str]:
 
 
 @pytest.mark.parametrize("name", [n for n in schema.component_names()
-                                  if not schema.load(n).python])
+                                  if not schema.load(n).python
+                                  and not schema.load(n).runs_per_use])
 def test_reloading_lists_the_flagged_options_by_what_a_reload_does(name):
     component = schema.load(name)
     body = flat(section(rendered(ROOT / "man" / "man5" / f"kopano-{name}.cfg.5"), "RELOADING"))
@@ -144,22 +145,30 @@ def test_reloading_lists_the_flagged_options_by_what_a_reload_does(name):
     assert f"service {component.service} reload" in body or not expected
     applied = listed(body, f"Applied by a reload in {NEWEST}")
     restart = listed(body, f"Accepted by a reload but not applied in {NEWEST} (restart needed)")
-    new_connections = set(re.findall(r"(?:^| )(\w+): to .+?; existing ones keep", body))
+    start = body.find("only to new connections")
+    end = min([i for i in (body.find("Accepted by a reload", start),
+                           body.find("Not audited yet", start)) if i > 0] or [len(body)])
+    segment = body[start:end] if start > 0 else ""
+    # one bullet per audience: "to WHO: name, name." (WHO may hold ; and ,)
+    new_connections = {n for names in re.findall(r"to .*?: ((?:\w+, )*\w+)\.(?: |$)", segment)
+                       for n in names.split(", ")}
     assert applied == {n for n, b in expected.items() if b in ("applied", "unaudited")}
     assert restart == {n for n, b in expected.items() if b == "restart"}
     assert new_connections == {n for n, b in expected.items() if b == "new-connections"}
 
 
-def test_python_services_say_sighup_is_ignored():
+def test_python_services_and_programs_run_per_use_say_what_sighup_does():
     for name in schema.component_names():
         component = schema.load(name)
-        if component.python:
+        if component.sighup:
             body = flat(section(rendered(ROOT / "man" / "man5" / f"kopano-{name}.cfg.5"),
                                 "RELOADING"))
             if component.sighup["behaviour"] == "next-run":
                 assert "each time it runs" in body
-            else:
+            elif component.python:
                 assert "ignores SIGHUP" in body and "restart" in body
+            else:
+                assert "no SIGHUP handler" in body and "restart" in body
 
 
 def test_plugin_pages_name_kopano_server_for_reloading():

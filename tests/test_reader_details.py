@@ -34,9 +34,11 @@ def test_show_prints_size_defaults_in_bytes(write, release):
     assert b"cache_user_size = 1M" not in done.stdout
     data = json.loads(run_kcconf("show", "--json", str(path)).stdout)
     assert data["settings"]["cache_user_size"]["default"] == "1048576"
-    # a file value equal to the default is not reported by --non-default
+    # --non-default lists what the file sets (postconf -n), equal to the default or not,
+    # as written and as the service stores it
     path = write("server.cfg", "cache_user_size = 1M\n")
-    assert b"cache_user_size" not in run_kcconf("show", "-n", str(path)).stdout
+    shown = run_kcconf("show", "-n", str(path)).stdout
+    assert shown == b"cache_user_size = 1M  (read as 1048576)\n"
 
 
 # -- (b) SIZE from an unset $VARIABLE ---------------------------------------------------
@@ -141,3 +143,21 @@ def test_show_prints_the_default_a_python_service_keeps(write):
     data = json.loads(run_kcconf("show", "--json", str(path)).stdout)
     assert data["settings"]["index_attachments"]["rejected"] == \
         {"value": "Yes", "file": str(path), "line": 1}
+
+
+def test_unknown_names_say_which_file_format_finding_they_follow_from():
+    bom = kcconf.validate_text(BOM + b"log_level = 3\n", "server", environ={})
+    assert "byte order mark" in bom[1].message and bom[1].code == "KC201"
+    long = kcconf.validate_text("#" + "x" * 5000 + " log_level = 6\n", "server", environ={})
+    assert long[1].code == "KC201" and "longer than 4095 bytes" in long[1].message
+
+
+def test_a_comment_in_a_value_gives_one_explained_finding_per_kind():
+    got = kcconf.validate_text("server_listen = *:236 # the old port\n"
+                               "log_method = file # for now\n", "server", environ={})
+    # KC303 is the cause; the listen check sees '#', 'the', 'old', 'port' as addresses,
+    # but says so once, after the cause, naming it
+    assert [(d.code, d.line) for d in got] == [("KC303", 1), ("KC315", 1), ("KC303", 2),
+                                               ("KC310", 2)]
+    assert all("the comment after it is part of the value" in d.message
+               for d in got if d.code != "KC303")

@@ -81,6 +81,9 @@ def plant(folder: Path, s: list[str], misspelt: str) -> dict[str, Path]:
     newer.write_text(text.replace("log_level = 3", "log_level = 5")
                      .replace(s[4], s[8]).replace(s[5], s[9]) + f"{misspelt}x = {s[10]}\n")
     (newer.parent / include.name).write_text(include.read_text())
+    # A Python service's file: its own reader (lone CR ends a line there).
+    (folder / "search.cfg").write_text(f"index_path = /x\rsslkey_pass = {s[16]}\n"
+                                       f"{misspelt} = {s[17]}\nlog_level = 9\n")
     return {"old": old, "new": newer, "dir": folder}
 
 
@@ -104,18 +107,27 @@ def commands(files: dict[str, Path], s: list[str]) -> list[tuple[list[str], dict
         (["set", "--dry-run", old, "log_level=4"], {}),
         (["set", "--dry-run", old, f"mysql_password= {s[15]}x"], {}),
         (["unset", "--dry-run", old, "mysql_password"], {}),
+        (["set", "--dry-run", old, f"mysql_pasword={s[15]}"], {}),
+        (["set", "--dry-run", str(files["dir"] / "search.cfg"), "log_level=4"], {}),
+        (["show", "--json", str(files["dir"] / "search.cfg")], {}),
         (["env", "--dir", folder, "--dry-run"], blanks),
         (["env", "--dir", folder, "--dry-run"], uncomment),
         (["env", "--dir", folder, "--dry-run"], comment),
         (["upgrade", "--dry-run", "--from", "8.7", old], {}),
         (["validate", "--component", "nonesuch", old], {}),
+        (["validate", "--check-host", old], {}),
+        (["lint", "--report-unused-suppressions", "-f", "github", folder], {}),
+        (["upgrade", "--dry-run", "--from", "11.0", "--to", "8.7", old], {}),
+        (["diff", old, folder], {}), (["show", "-c", "nonesuch", old], {}),
+        (["lint", "--config", old, folder], {}), (["set", old, "mysql_password"], {}),
+        (["validate", "-c", "server", str(files["dir"] / "secret.cfg")], {}),
     ]
     return runs
 
 
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(secret(), min_size=16, max_size=16, unique=True),
+@given(st.lists(secret(), min_size=18, max_size=18, unique=True),
        st.sampled_from(MISSPELT))
 def test_no_command_shows_any_secret(tmp_path_factory, secrets, misspelt):
     files = plant(tmp_path_factory.mktemp("planted"), secrets, misspelt)
@@ -127,7 +139,7 @@ def test_no_command_shows_any_secret(tmp_path_factory, secrets, misspelt):
 
 def test_masking_still_reports_the_findings(tmp_path):
     """Redaction hides values, not the findings themselves."""
-    s = [f"ZqSecretNumber{n:02d}abc" for n in range(16)]
+    s = [f"ZqSecretNumber{n:02d}abc" for n in range(18)]
     files = plant(tmp_path, s, "mysql_pasword")
     out, _, _ = run(["validate", str(files["old"])])
     assert "unknown option 'mysql_pasword'" in out
@@ -207,12 +219,12 @@ def test_redactor_masks_pieces_but_keeps_option_names():
 
 
 def test_include_of_a_private_key_is_named_not_quoted(tmp_path):
-    key = tmp_path / "outside" / "key.pem"
-    key.parent.mkdir()
+    # inside the repository: lint reads no absolute target outside it (KC120)
+    repo = tmp_path / "repo"
+    key = repo / "private" / "key.pem"
+    key.parent.mkdir(parents=True)
     key.write_text("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCB\n"
                    "K3yB0dyL1neWithPadding==\n-----END PRIVATE KEY-----\n")
-    repo = tmp_path / "repo"
-    repo.mkdir()
     (repo / "server.cfg").write_text(f"log_level = 3\n!include {key}\n")
     for fmt in FORMATS:
         result = run_kcconf("lint", "-f", fmt, str(repo))
@@ -222,6 +234,20 @@ def test_include_of_a_private_key_is_named_not_quoted(tmp_path):
     result = run_kcconf("validate", str(repo / "server.cfg"))
     lines = [line for line in result.stdout.splitlines() if b"[KC" in line]
     assert len(lines) == 1 and b"key.pem is not a Kopano config" in lines[0]
+
+
+@pytest.mark.parametrize("content", [
+    bytes(range(256)) * 8,                                  # binary (a DER key, say)
+    b"root:$6$S4ltyH4shOfRoot:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+])
+def test_include_of_other_files_is_named_not_quoted(tmp_path, content):
+    target = tmp_path / "target"
+    target.write_bytes(content)
+    (tmp_path / "server.cfg").write_text(f"!include {target}\n")
+    result = run_kcconf("validate", str(tmp_path / "server.cfg"))
+    findings = [line for line in result.stdout.splitlines() if b"[KC" in line]
+    assert len(findings) == 1 and str(target).encode() in findings[0], result.stdout
+    assert b"S4lty" not in result.stdout and b"daemon" not in result.stdout
 
 
 def test_text_lines_and_name_value_files_are_still_read(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -50,9 +51,39 @@ def test_log_method_unknown_word(write):
 
 
 def test_log_level_out_of_range(write):
-    diagnostics = check(write, "log_level = 7\n")
-    assert codes(diagnostics) == [(1, "KC305")]
-    assert "0..6" in diagnostics[0].message
+    # The logger compares 'message level <= configured level': 7 logs what 6 logs.
+    [found] = check(write, "log_level = 7\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "as at 6" in found.message
+    [found] = check(write, "mysql_port = 70000\n")
+    assert (found.code, found.severity) == ("KC305", "error")
+    assert "0..65535" in found.message
+
+
+def test_log_level_subsystem_bits(write):
+    # 0x00010006: level 6 plus the SQL switch (common/ECLogger.h), accepted as is.
+    assert check(write, "log_level = 0x00010006\n") == []
+    assert check(write, "log_level = 65542\n") == []
+    # The SOAP switch existed until 8.7; in 11.0 no message carries it.
+    [found] = check(write, "log_level = 0x00100003\n")
+    assert (found.code, found.severity) == ("KC305", "warning")
+    assert "0x00100000 (soap, 8.0 to 8.7)" in found.message
+    assert check(write, "log_level = 0x00100003\n", release="8.7") == []
+    # Bits between the level and the switches are ignored by the logger.
+    [found] = check(write, "log_level = 0x00010036\n")
+    assert "0x30" in found.message and "level 6" in found.message
+    assert found.hint == "Write 0x00010006."
+    # The level part keeps its range: 0x00010009 logs as at 6.
+    [found] = check(write, "log_level = 0x00010009\n")
+    assert "level 9 is above 6" in found.message and "0x00010006" in found.hint
+
+
+def test_log_level_bits_in_every_cxx_component(tmp_path):
+    for component in ("archiver", "dagent", "gateway", "ical", "monitor", "server",
+                      "spooler"):
+        found = kcconf.validate_text("log_level = 0x00010006\n", component=component,
+                                     environ={})
+        assert [d for d in found if d.option == "log_level"] == [], component
 
 
 def test_a_bound_on_one_side_is_named_as_a_minimum(write):
@@ -144,7 +175,7 @@ def test_renamed_option_warns(write):
 def test_env_variable_unset_and_set(write):
     assert codes(check(write, "log_level = $KC_LEVEL\n")) == [(1, "KC313")]
     assert check(write, "log_level = $KC_LEVEL\n", env={"KC_LEVEL": "4"}) == []
-    assert codes(check(write, "log_level = $KC_LEVEL\n", env={"KC_LEVEL": "9"})) == \
+    assert codes(check(write, "mysql_port = $KC_PORT\n", env={"KC_PORT": "70000"})) == \
         [(1, "KC305")]
 
 
@@ -193,18 +224,18 @@ def test_python_service_invalid_utf8_stops_it(write):
 
 
 def test_validate_text_api():
-    found = kcconf.validate_text("log_level = 9\n", component="server", environ={})
+    found = kcconf.validate_text("mysql_port = 70000\n", component="server", environ={})
     assert [(d.line, d.code) for d in found] == [(1, "KC305")]
 
 
 # --- the command ------------------------------------------------------------------
 
 def test_cli_exit_status_and_format(write):
-    bad = write("server.cfg", "log_level = 9\n")
+    bad = write("server.cfg", "mysql_port = 70000\n")
     result = run_kcconf("validate", "--no-hints", str(bad))
     assert result.returncode == 1
     first = result.stdout.decode().splitlines()[0]
-    assert first == f"{bad}:1:13: error: log_level: 9 is outside 0..6 [KC305]"
+    assert first == f"{bad}:1:14: error: mysql_port: 70000 is outside 0..65535 [KC305]"
 
 
 def test_cli_warnings_pass_unless_strict(write):
@@ -214,22 +245,22 @@ def test_cli_warnings_pass_unless_strict(write):
 
 
 def test_cli_json(write):
-    path = write("server.cfg", "log_level = 9\n")
+    path = write("server.cfg", "mysql_port = 70000\n")
     result = run_kcconf("validate", "--format", "json", str(path))
     data = json.loads(result.stdout)
     assert data["version"] and data["files"][0]["diagnostics"][0]["code"] == "KC305"
 
 
 def test_colour_only_when_asked_and_never_with_no_color(write):
-    path = write("server.cfg", "log_level = 9\n")
+    path = write("server.cfg", "mysql_port = 70000\n")
     assert b"\x1b[" not in run_kcconf("validate", str(path)).stdout
     assert b"\x1b[" in run_kcconf("validate", "--color", "always", str(path)).stdout
     assert b"\x1b[" not in run_kcconf("validate", str(path), env={"NO_COLOR": "1"}).stdout
 
 
 def test_stdin(write):
-    result = run_kcconf("validate", "-", "--component", "server", stdin=b"log_level = 9\n")
-    assert result.returncode == 1 and b"<stdin>:1:13" in result.stdout
+    result = run_kcconf("validate", "-", "--component", "server", stdin=b"mysql_port = 70000\n")
+    assert result.returncode == 1 and b"<stdin>:1:14" in result.stdout
 
 
 def test_show_masks_secrets_and_marks_defaults(write):
@@ -448,3 +479,144 @@ def test_unused_company_quota_levels_are_not_compared(write):
     # server reads only companyquota_warn for companies), so their order means nothing.
     text = "companyquota_warn = 100\ncompanyquota_soft = 50\ncompanyquota_hard = 10\n"
     assert rule_ids(check(write, text, release="8.7")) == []
+
+
+def test_unset_required_option_points_at_its_commented_default(write):
+    """Not 1:1: the line an admin edits is the one that shows the option commented out."""
+    text = ("ldap_uri = ldap://localhost/\n"
+            "# object type values\n"
+            "#ldap_user_type_attribute_value =\n"
+            "ldap_group_type_attribute_value = posixGroup\n")
+    found = [(d.line, d.col, d.code, d.option) for d in check(write, text, "ldap")]
+    assert found == [(3, 2, "KC311", "ldap_user_type_attribute_value")]
+    # without such a line, the start of the file
+    text = "ldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [(1, 1, "KC311")]
+    # in an included file that shows it, there
+    write("extra.cfg", "##  ldap_user_type_attribute_value = posixAccount\n")
+    text = "!include extra.cfg\nldap_group_type_attribute_value = posixGroup\n"
+    found = [(d.file.rsplit("/", 1)[-1], d.line, d.col, d.code) for d in check(write, text, "ldap")]
+    assert found == [("extra.cfg", 1, 5, "KC311")]
+
+
+HOST_PATHS = {"user_plugin_config", "ntlm_auth", "server_ssl_key_file", "sslkeys_path",
+              "attachment_path"}
+
+
+def host_paths(path, release=None):
+    """Missing paths among those the tests below set (defaults of others may be absent)."""
+    found = kcconf.validate_file(str(path), release=release, environ={}, check_host=True)
+    return [(d.option, d.line, d.col) for d in found
+            if d.code == "KC501" and d.option in HOST_PATHS]
+
+
+def test_check_host_only_paths_the_configuration_uses(write, tmp_path):
+    """x-kc-used-when: the db plugin reads no plugin config, NTLM needs SSO on, the key
+    file needs a TLS listener; each path that is used is reported at its own line."""
+    missing = tmp_path / "nowhere"
+    text = (f"user_plugin = db\nuser_plugin_config = {missing}/ldap.cfg\n"
+            f"enable_sso = no\nntlm_auth = {missing}/ntlm_auth\n"
+            f"server_listen_tls =\nserver_ssl_key_file = {missing}/server.pem\n"
+            f"sslkeys_path = {missing}/sslkeys\n"
+            f"attachment_storage = database\nattachment_path = {missing}/att\n")
+    assert host_paths(write("server.cfg", text)) == []
+    text = (text.replace("= db", "= ldap").replace("sso = no", "sso = yes")
+            .replace("tls =", "tls = *:237").replace("= database", "= files"))
+    assert host_paths(write("server.cfg", text)) == [
+        ("user_plugin_config", 2, 22), ("ntlm_auth", 4, 13), ("server_ssl_key_file", 6, 23),
+        ("sslkeys_path", 7, 16), ("attachment_path", 9, 19)]
+
+
+def test_check_host_tls_condition_follows_the_release(write, tmp_path):
+    """Before 8.5 there is no server_listen_tls: server_ssl_enabled says whether TLS runs."""
+    key = f"server_ssl_key_file = {tmp_path}/server.pem\n"
+    assert host_paths(write("server.cfg", "server_ssl_enabled = no\n" + key), "8.0") == []
+    found = host_paths(write("server.cfg", "server_ssl_enabled = yes\n" + key), "8.0")
+    assert ("server_ssl_key_file", 2, 23) in found
+
+
+def test_check_host_default_path_points_at_its_commented_line(write, tmp_path):
+    """A path no line sets (the default) is reported where the file shows it commented."""
+    if (Path("/etc/kopano/ssl/server.pem")).exists():
+        pytest.skip("this machine has the default key file")
+    text = "server_listen_tls = *:237\n\n#server_ssl_key_file = /etc/kopano/ssl/server.pem\n"
+    assert ("server_ssl_key_file", 3, 2) in host_paths(write("server.cfg", text))
+
+
+README_EXAMPLE = ("log_level = 010\naudit_log_enabled = off\nlog_method = file # for now\n"
+                  "softdelete_lifetime = 30d\nimap_listen = *:143\n")
+
+
+def test_show_non_default_is_postconf_n(write):
+    """Every option the file sets, as written, with how the service reads it where that
+    differs; the unknown imap_listen (the server stops on it) on stderr, exit 1."""
+    path = write("server.cfg", README_EXAMPLE + "threads = 8\nlog_timestamp = true\n")
+    result = run_kcconf("show", "-n", str(path))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [
+        "log_method = file # for now",      # schema order, as show always printed
+        "log_level = 010  (read as 8)",
+        "log_timestamp = true",             # a true word means what it says
+        "audit_log_enabled = off  (read as yes)",
+        "softdelete_lifetime = 30d  (read as 30)",
+        "threads = 8",                      # the default, written all the same
+    ]
+    assert result.stderr.decode() == (
+        f"kcconf: {path}:5: unknown option 'imap_listen': the service reports an error and"
+        " refuses to start\n")
+    data = json.loads(run_kcconf("show", "-n", "--json", str(path)).stdout)["settings"]
+    assert (data["log_level"]["written"], data["log_level"]["read_as"]) == ("010", "8")
+    assert (data["threads"]["written"], data["threads"]["read_as"]) == ("8", None)
+    assert "imap_listen" not in data
+
+
+def test_show_names_value_only_unexpanded_and_origin(write):
+    """postconf NAME, postconf -h, values with $VAR as written, and --origin on its own
+    comment line (after the value it would read as an inline comment)."""
+    path = write("server.cfg", "log_level = 4\nserver_name = $MAILHOST\n")
+    env = {"MAILHOST": "mail.example.org"}
+    result = run_kcconf("show", str(path), "server_name", "log_level", env=env)
+    assert (result.returncode, result.stdout) == (
+        0, b"server_name = mail.example.org\nlog_level = 4\n")
+    result = run_kcconf("show", "-H", str(path), "log_level", "server_name", env=env)
+    assert result.stdout == b"4\nmail.example.org\n"
+    result = run_kcconf("show", "--as-written", str(path), "server_name", env=env)
+    assert result.stdout == b"server_name = $MAILHOST  (read as mail.example.org)\n"
+    result = run_kcconf("show", "--origin", str(path), "log_level", "softdelete_lifetime")
+    assert result.stdout == b"# " + str(path).encode() + \
+        b":1\nlog_level = 4\n# softdelete_lifetime = 30\n"
+    result = run_kcconf("show", str(path), "log_levle")
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr == b"kcconf: log_levle: unknown option of server.cfg in Kopano 11.0\n"
+
+
+def test_ldap_type_words_the_plugin_does_not_know_are_warnings(write):
+    # The LDAP plugin tests only for 'binary' (and 'dn'); any other word is read as text.
+    [found] = check(write, "ldap_user_unique_attribute_type = string\n", component="ldap")[-1:]
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "treats it as text" in found.message
+    found = check(write, "ldap_group_security_attribute_type = yes\n", component="ldap")
+    assert [(d.code, d.severity) for d in found if d.code == "KC310"] == [("KC310", "warning")]
+    # Options without such a fallback keep the error.
+    assert [(d.code, d.severity) for d in check(write, "log_method = logfile\n")] == \
+        [("KC310", "error")]
+
+
+def test_process_model_words_the_service_does_not_know_mean_fork(tmp_path):
+    # gateway, ical and dagent compare with 'thread' (and dagent 'single') exactly; any
+    # other text runs the fork model: the service starts, so a warning.
+    for component in ("gateway", "ical", "dagent"):
+        found = kcconf.validate_text("process_model = Thread\n", component=component,
+                                     environ={})
+        assert [(d.code, d.severity) for d in found] == [("KC310", "warning")], component
+        assert "treats it as fork" in found[0].message
+        assert found[0].hint == "Write thread: the comparison is case-sensitive."
+
+
+def test_auth_method_words_the_server_does_not_know_mean_plugin(write):
+    # The server compares with 'pam' and 'kerberos'; everything else authenticates
+    # through the user plugin (ECUserManagement): a warning.
+    [found] = check(write, "auth_method = ldap\n")
+    assert (found.code, found.severity) == ("KC310", "warning")
+    assert "treats it as plugin" in found.message

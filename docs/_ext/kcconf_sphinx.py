@@ -6,6 +6,8 @@ the web reference and the man page say the same. Each option is a ``confval`` en
 with an index entry and an anchor (``confval-server.log_level``), so
 ``:confval:`server.log_level``` links to it.
 
+Option headings read as in the file (``log_level``); anchors keep the component.
+
 ``.. kcconf-command:: NAME`` renders the synopsis and options of ``kcconf NAME`` from
 the argument parser, as kcconf(1) does.
 
@@ -23,6 +25,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.domains.std import ConfigurationValue
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.manpage import ManualPageTranslator
@@ -57,6 +60,19 @@ class KcconfOptions(SphinxDirective):
                 if desc.get("objtype") == "confval":
                     desc["classes"].append(OPTION_CLASS)
         return result
+
+
+class OptionAsInFile(ConfigurationValue):
+    """A confval whose heading reads as the option is written in the file
+    (``server_pipe_enabled``); its anchor, index entry and link target keep the component
+    (``confval-server.server_pipe_enabled``), since names repeat across files."""
+
+    def handle_signature(self, sig: str, sig_node: addnodes.desc_signature) -> str:
+        fullname = super().handle_signature(sig, sig_node)
+        shown = fullname.split(".", 1)[-1]
+        sig_node.clear()
+        sig_node += addnodes.desc_name(shown, shown)
+        return fullname
 
 
 class KcconfCommand(SphinxDirective):
@@ -94,6 +110,7 @@ class TidyManualPageTranslator(manpage.TidyMixin, ManualPageTranslator):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("kcconf-options", KcconfOptions)
     app.add_directive("kcconf-command", KcconfCommand)
+    app.add_directive_to_domain("std", "confval", OptionAsInFile, override=True)
     app.add_post_transform(DropConfvalFieldsForMan)
     app.set_translator("man", TidyManualPageTranslator)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic
+from ..dialect import find_commented_assignment
 from ..effective import Effective
 from ..fixes import Lines
 from ..loader import Assignment, Loaded
 from ..records import field, record
 from ..schema import Component, Option
+from ..templates import Masked
 
 
 @record(slots=True)
@@ -26,12 +28,23 @@ class Context:
     """Every option of the schema, resolved at ``series`` (present or not)."""
     environ: Mapping[str, str]
     check_host: bool = False
+    template: Masked | None = None
+    """The file's template analysis (dialect, branches), or None for a plain config."""
     python: bool = False
     """The component is read by the Python services' parser (set from ``component``)."""
     _lines: dict[str, Lines | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.python = self.component.python
+
+    def commented_default(self, name: str) -> tuple[str, int, int] | None:
+        """(file, line, column) of the line that shows ``name`` commented out
+        (``#name = default``): where to point about an option no line sets."""
+        for doc in self.loaded.documents:
+            found = find_commented_assignment(doc, name)
+            if found:
+                return doc.path, *found
+        return None
 
     @property
     def fragment(self) -> bool:
@@ -52,6 +65,13 @@ class Context:
             return None
         lines = self.lines_of(a.file)
         return lines if lines is not None and lines.addressable(a.entry.line) else None
+    @property
+    def partial(self) -> bool:
+        """Not every setting is visible here (a property map alone, or a template whose
+        code or expression lines may write settings): whole-configuration checks, such
+        as empty mandatory options and cross-option rules, do not apply."""
+        return self.fragment or (self.template is not None and self.template.unseen)
+
 
     def unread(self, name: str) -> bool:
         """The option is not set in what kcconf read, and a file it could not read (an

@@ -55,11 +55,12 @@ def _bom(doc: Document) -> Diagnostic:
     first = next((e for e in doc.entries if e.line == 1 and e.chunk == 0), None)
     text = first.text.lstrip("\ufeff") if first is not None else ""
     if first is not None and first.kind is Kind.OPTION:
+        name = (first.name or "").lstrip("\ufeff")
         return make("KC102", doc.path, 1, 1,
                     "the file starts with a byte order mark: the reader keeps it glued to"
-                    f" the first name, so '{_short(first.name or '')}' on line 1 is read as"
-                    " an unknown option", "Save the file as UTF-8 without BOM.",
-                    severity="error", fixes=_unbom(doc, "unsafe"))
+                    f" the first name, so '{_short(name)}' on line 1 is read as an unknown"
+                    " option", "Save the file as UTF-8 without BOM.", severity="error",
+                    fixes=_unbom(doc, "unsafe"))
     if text.startswith("!"):
         return make("KC102", doc.path, 1, 1,
                     "the file starts with a byte order mark: the reader keeps it as part of"

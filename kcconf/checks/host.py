@@ -1,8 +1,9 @@
 """KC5xx: checks against this machine, run only with ``--check-host``.
 
-Paths named by options must exist with the right kind (from ``x-kc-path-kind``), the
-directory of a log file must be writable, and a config file that holds a secret must
-not be readable by every user.
+Paths named by options must exist with the right kind (from ``x-kc-path-kind``) when
+the effective configuration uses them (``x-kc-used-when``: without a TLS listener the
+key file is never opened), the directory of a log file must be writable, and a config
+file that holds a secret must not be readable by every user.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, make
 from . import Context
+from .rules import used
 
 KIND_TEST = {
     "file": (stat.S_ISREG, "a regular file"),
@@ -38,9 +40,11 @@ def _paths(ctx: Context) -> Iterator[Diagnostic]:
         if not must_exist or "%" in setting.value or not setting.value.startswith("/"):
             continue  # relative paths depend on the service's working directory; words
             # such as 'internal' (built-in user scripts) are not paths
+        if not used(ctx, option.spec):
+            continue
         a = setting.assignment
         file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (
-            ctx.loaded.root.path, 1, 1)
+            ctx.commented_default(option.name) or (ctx.loaded.root.path, 1, 1))
         path = setting.value
         try:
             info = os.stat(path)

@@ -149,8 +149,17 @@ def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
     found = _rename_fix(ctx, a, meant, "unsafe") if meant and not a.propmap else ()
     shown = a.name if len(a.name) <= 60 else a.name[:57] + "..."
     return make("KC201", a.file, entry.line, entry.name_col,
-                f"unknown option {shown!r}: {consequence}", hint, severity=severity,
-                option=a.name, fixes=found)
+                f"unknown option {shown!r}{_cause(a)}: {consequence}", hint,
+                severity=severity, option=a.name, fixes=found)
+
+
+def _cause(a: Assignment) -> str:
+    """Names the file-format finding an unknown name follows from (reported before it)."""
+    if a.entry.chunk > 0:
+        return f" (the rest of line {a.entry.line}, which is longer than 4095 bytes)"
+    if a.entry.line == 1 and a.name.startswith("\ufeff"):
+        return " (the byte order mark is glued to the name)"
+    return ""
 
 
 def _span(releases: list[str]) -> str:
@@ -205,16 +214,39 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
         writes = [w for w in setting.assignments if id(w) not in refused]
         if len(writes) < 2:
             continue
-        last = writes[-1]
-        for earlier in writes[:-1]:
-            same = earlier.name == last.name
+        laters = _rendered_later(ctx, writes)
+        for earlier, later in zip(writes[:-1], laters, strict=False):
+            if later is None:
+                continue
+            same = earlier.name == later.name
             what = f"{earlier.name} is set again" if same else \
-                f"{earlier.name} and {last.name} set the same option"
+                f"{earlier.name} and {later.name} set the same option"
             yield make("KC209", earlier.file, earlier.entry.line, earlier.entry.name_col,
-                       f"{what} at {_where(earlier, last)}; the later value wins",
+                       f"{what} at {_where(earlier, later)}; the later value wins",
                        "Keep one assignment.", option=earlier.name,
                        fixes=_comment_fix(ctx, earlier, f"Comment out this {earlier.name}:"
                                           " a later assignment wins", "safe"))
+
+
+def _rendered_later(ctx: Context, writes: list[Assignment]) -> list[Assignment | None]:
+    """For each write, the last later write that is rendered whenever it is. In a plain
+    file that is the last write; in a template only a write under the same conditions
+    (the same arms of the same ifs) is sure to be there too, and when the template's
+    conditionals cannot be followed, none is."""
+    template = ctx.template
+    if template is None or not template.control:
+        return [writes[-1]] * (len(writes) - 1)
+    if not template.followed:
+        return [None] * (len(writes) - 1)
+    root = ctx.loaded.root.path
+    last_by_path: dict[tuple, Assignment] = {}
+    laters: list[Assignment | None] = [None] * len(writes)
+    for index in range(len(writes) - 1, -1, -1):
+        write = writes[index]
+        key = template.conditions(write.entry.line) if write.file == root else ()
+        laters[index] = last_by_path.get(key)
+        last_by_path.setdefault(key, write)
+    return laters[:-1]
 
 
 def _where(earlier: Assignment, last: Assignment) -> str:

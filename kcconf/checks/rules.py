@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    if ctx.fragment:
+    if ctx.partial:
         return
     # Built-in defaults hold no template expressions, so only assigned values can.
     templated = any(is_template(s.value or "") for s in ctx.effective.settings.touched())
@@ -100,6 +100,16 @@ def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
     return make("KC401", file, line, col, f"{message} [{rule['id']}]",
                 rule.get("hint", ""), severity=rule["severity"], option=failed[0]["option"],
                 rule=rule["id"])
+
+
+def used(ctx: Context, spec: dict[str, Any]) -> bool:
+    """Whether the effective configuration uses an option at all (``x-kc-used-when``):
+    any alternative whose conditions all hold. Alternatives naming an option this
+    release lacks are left out; with none left, or none declared, it is used."""
+    alternatives = [conditions for conditions in spec.get("x-kc-used-when", ())
+                    if all(_present(ctx.options, c["option"]) for c in conditions)]
+    return not alternatives or any(all(holds(ctx, c) for c in conditions)
+                                   for conditions in alternatives)
 
 
 def holds(ctx: Context, c: dict[str, Any]) -> bool:

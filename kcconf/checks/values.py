@@ -11,11 +11,12 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .. import fixes, values
+from .. import fixes, schema, values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
 from ..fixes import Fix
 from ..loader import Assignment
+from ..redact import MASK
 from ..schema import Option
 from . import Context
 
@@ -23,6 +24,7 @@ TRUE_WORDS = {"yes", "true", "1", "on", "enabled", "enable", "y"}
 FALSE_LOOKING = {"off", "disabled", "disable", "none", "n", "never", "nein", "non", "nope",
                  "null", "nil", "-", "", "0.0", "inactive"}
 INLINE_COMMENT = re.compile(r"\s[#;]")
+HASH_COMMENT = re.compile(r"\s#")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LISTEN_ITEM = re.compile(
     r"^(?:unix:/\S*|(?:\*|\[[0-9A-Fa-f:.]*\]|[^\s\[\]%:]*)(?:%[\w.-]+)?:(\d{1,5}))$")
@@ -32,9 +34,10 @@ HEX = re.compile(r"^(?:0[xX])?[0-9A-Fa-f]+$")
 
 
 def shown(option: Option, text: str) -> str:
-    """A value fit for a message: secrets are never shown."""
+    """A value fit for a message: secrets are never shown (and validate passes every
+    message through redact.Redactor besides)."""
     if option.secret:
-        return "***"
+        return MASK
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
@@ -54,7 +57,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 def _final(ctx: Context) -> Iterator[Diagnostic]:
     """Checks Kopano makes after loading, on the value that won."""
-    if ctx.python or ctx.fragment:
+    if ctx.python or ctx.partial:
         return
     root = ctx.loaded.root.path
     settings = ctx.effective.settings
@@ -67,7 +70,8 @@ def _final(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.unread(name):
             continue  # an include kcconf cannot read here may well set it
         a = setting.assignment
-        file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else (root, 1, 1)
+        file, line, col = (a.file, a.entry.line, a.entry.value_col) if a else \
+            ctx.commented_default(name) or (root, 1, 1)
         origin = "" if a else " (its built-in default is empty)"
         cause = ctx.cut_short(name)
         if cause is not None:
@@ -92,8 +96,9 @@ def _nonempty(component, series: str) -> tuple[tuple[str, Option], ...]:
 
 
 def is_template(text: str) -> bool:
-    """Jinja2 ({{ }}, {% %}) or ERB (<%= %>) expressions: the real value is not known yet."""
-    return "{{" in text or "{%" in text or "<%" in text
+    """Template expressions: Jinja2 and Go ({{ }}, {% %}), ERB, EPP and Mason (<%= %>,
+    <% $x %>), Smarty and Perl Text::Template ({$x}): the real value is not known yet."""
+    return "{{" in text or "{%" in text or "<%" in text or "{$" in text
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
@@ -238,12 +243,29 @@ def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
         yield from _bool(option, text, case_insensitive_bool, diag, has_comment)
         return
     if kind in ("integer", "duration", "loglevel"):
-        yield from _integer(option, text, diag, has_comment)
+        yield from _integer(option, text, diag, has_comment, ctx.series)
+        return
+    if has_comment and HASH_COMMENT.search(text):
+        yield from _after_comment(_enum(option, text, diag) if kind == "enum" else
+                                  _shape(option, text, diag))
         return
     if kind == "enum":
         yield from _enum(option, text, diag)
         return
     yield from _shape(option, text, diag)
+
+
+def _after_comment(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """A value refused only because it holds a '# comment' (KC303, reported before it)
+    says so, once: each word of the comment is no further mistake."""
+    seen: set[str] = set()
+    for d in found:
+        if d.code in ("KC310", "KC315"):
+            if d.code in seen:
+                continue
+            seen.add(d.code)
+            d.message += " (the comment after it is part of the value)"
+        yield d
 
 
 def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Iterator[Diagnostic]:
@@ -271,7 +293,8 @@ def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Itera
                    "Write yes or no.", severity="warning")
 
 
-def _integer(option: Option, text: str, diag, has_comment: bool) -> Iterator[Diagnostic]:
+def _integer(option: Option, text: str, diag, has_comment: bool,
+             series: str) -> Iterator[Diagnostic]:
     base = option.spec.get("x-kc-int-base", 10)
     number = values.strtol(text, base) if base != 10 else values.atoi(text)
     if not number.found:
@@ -301,7 +324,54 @@ def _integer(option: Option, text: str, diag, has_comment: bool) -> Iterator[Dia
                    f" {number.value}", f"Write {number.value} without the leading zero, or"
                    f" {text.strip().lstrip('+-0') or '0'} if you meant decimal.",
                    fixes=choices)
+    table = option.spec.get("x-kc-flag-bits")
+    if table and number.value >= 0:
+        yield from _flag_bits(option, number.value, table, series, diag)
+        return
     yield from _range(option, number.value, diag)
+
+
+def _flag_bits(option: Option, number: int, table_name: str, series: str,
+               diag) -> Iterator[Diagnostic]:
+    """A level in the low bits plus switches above it (log_level's subsystem bits):
+    only the level part has a range, and each switch must exist in this release."""
+    table = schema.flag_table(table_name)
+    level_mask, flag_mask = table["level_mask"], table["flag_mask"]
+    level = number & level_mask
+    known = {int(f["bit"], 16): f for f in schema.flags_at(table_name, series)}
+    flags = number & flag_mask
+    unknown = [bit for bit in _bits(flags) if bit not in known]
+    if unknown:
+        gone = {int(f["bit"], 16): f for f in table["flags"]}
+        words = [f"0x{bit:08x}" + (f" ({gone[bit]['name']}, {_flag_span(gone[bit])})"
+                                   if bit in gone else "") for bit in unknown]
+        yield diag("KC305", f"{'bit' if len(words) == 1 else 'bits'} {', '.join(words)}"
+                   f" {'switches' if len(words) == 1 else 'switch'} on no subsystem in"
+                   f" {series}: no message carries {'it' if len(words) == 1 else 'them'}",
+                   "Use the subsystem bits listed for this release, or remove the bit.",
+                   severity="warning")
+    ignored = number & ~(level_mask | flag_mask)
+    if ignored:
+        yield diag("KC305", f"0x{ignored:x} lies between the level and the subsystem bits:"
+                   f" the service ignores it and reads level {level}",
+                   f"Write 0x{number & (level_mask | flag_mask):08x}.", severity="warning")
+    high = option.spec.get("maximum")
+    if high is not None and level > high:
+        yield diag("KC305", f"level {level} is above {_num(high)}: the service logs everything,"
+                   f" as at {_num(high)}", f"Write {_num(high)}" + (
+                       f" plus the subsystem bits (0x{flags + int(high):08x})." if flags
+                       else "."), severity="warning")
+        return
+    yield from _range(option, level, diag)
+
+
+def _bits(value: int) -> list[int]:
+    return [1 << i for i in range(value.bit_length()) if value >> i & 1]
+
+
+def _flag_span(flag: dict) -> str:
+    until = flag.get("until")
+    return f"{flag['since']} to {until}" if until else f"from {flag['since']}"
 
 
 def _range(option: Option, number: int, diag) -> Iterator[Diagnostic]:
@@ -354,6 +424,16 @@ def _enum(option: Option, text: str, diag) -> Iterator[Diagnostic]:
         close = [c for c in choices if c.lower() == text.lower()]
         hint = (f"Write {close[0]}: the comparison is case-sensitive." if close else
                 f"Use one of: {', '.join(choices)}.")
+        otherwise = option.spec.get("x-kc-otherwise")
+        if otherwise is not None:
+            # The service compares with some words only and treats the rest alike:
+            # it starts and works, just maybe not as the writer meant.
+            yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}:"
+                       f" the service treats it as {otherwise}",
+                       hint if close else f"Write {otherwise} to say what happens, or another"
+                       f" of: {', '.join(c for c in choices if c != otherwise)}.",
+                       severity="warning")
+            return
         yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}", hint)
 
 

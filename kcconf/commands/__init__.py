@@ -22,11 +22,16 @@ def read_input(path: str, stdin_name: str | None = None) -> tuple[str, bytes | N
     """The name to report and, for '-', the bytes of standard input."""
     if path != "-":
         return path, None
-    if sys.stdin is None or sys.stdin.isatty():
-        raise UsageError("'-' reads the config from standard input, but none is piped in")
-    from ..loader import MAX_FILE_SIZE
+    try:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("'-' reads the config from standard input, but none is piped in")
+        from ..loader import MAX_FILE_SIZE
 
-    data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+        data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+    except (OSError, ValueError) as err:  # closed, or open for writing only
+        reason = getattr(err, "strerror", None) or str(err)
+        raise UsageError(f"<stdin>: cannot read the config from standard input: {reason}"
+                         ) from None
     if len(data) > MAX_FILE_SIZE:
         raise UsageError("<stdin>: too large for a Kopano config file")
     return stdin_name or "<stdin>", data

@@ -8,21 +8,22 @@ import os
 import sys
 
 from .. import effective, escape, redact, schema
-from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError
 from ..diff import DiffResult, compare, loaded_of
 from ..loader import InputError
 from ..schema import ReleaseError
 from ..validate import ComponentError, pick_component
-from . import read_input
+from . import error, read_input
 
 VERDICT_TEXT = {
     "nothing": "nothing to do: the service reads the same settings",
+    "no-effect": "nothing to do: {service} does not read the changed options",
     "next-run": "nothing to reload or restart: {service} reads the file at each run,"
                 " so its next run uses the changes",
     "reload": "a reload applies every change: service {service} reload (or SIGHUP)",
-    "new-connections": "a reload applies the changes, some only to new connections:"
+    "new-connections": "a reload applies the changes, but {names} only to new connections:"
                        " service {service} reload; existing connections keep the old values"
-                       " until they end (restart {service} to apply them everywhere)",
+                       " until they end (a restart applies them everywhere)",
     "restart": "restart needed: service {service} restart",
 }
 
@@ -43,12 +44,22 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     results = []
+    trouble = False
     for old_path, new_path in pairs:
-        results.append(_one(args, old_path, new_path, old_series, new_series))
+        try:
+            results.append(_one(args, old_path, new_path, old_series, new_series))
+        except UsageError as err:
+            if len(pairs) == 1:
+                raise
+            # One bad file of a directory: say so and compare the others.
+            error(str(err))
+            trouble = True
     if args.format == "json":
         json.dump(escape.machine_data({"files": [r for r in results if r is not None]}),
                   sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    if trouble:
+        return EXIT_TROUBLE
     changed = any(r and r["changes"] for r in results)
     return EXIT_FINDINGS if changed else EXIT_OK
 
@@ -66,10 +77,9 @@ def _pairs(old: str, new: str) -> list[tuple[str | None, str | None]]:
 
 
 def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
-    named = new_path if new_path not in (None, "-") else old_path
     try:
         component = (schema.load(args.component) if args.component else
-                     pick_component(named or "", None))
+                     _component_of(old_path, new_path))
     except ComponentError as err:
         raise UsageError(str(err)) from None
     except schema.SchemaError as err:
@@ -78,8 +88,8 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
             not component.present(new_series) and not component.present(old_series):
         raise UsageError(f"{component.name} does not exist in {new_series}")
     try:
-        old_loaded = _loaded(old_path, component)
-        new_loaded = _loaded(new_path, component)
+        old_loaded = _loaded(old_path, component, old_series)
+        new_loaded = _loaded(new_path, component, new_series)
     except InputError as err:
         raise UsageError(str(err)) from None
     redactor = redact.for_documents(component, [*old_loaded.documents,
@@ -95,11 +105,29 @@ def _one(args, old_path, new_path, old_series, new_series) -> dict | None:
     return {"changes": result.real_changes}
 
 
-def _loaded(path, component):
+def _component_of(old_path: str | None, new_path: str | None) -> schema.Component:
+    """From either file's name (``diff server.cfg server.cfg.new``); both must agree."""
+    named = [p for p in (new_path, old_path) if p not in (None, "-")]
+    found = {p: schema.component_for_filename(p) for p in named}
+    known = {name for name in found.values() if name}
+    if len(known) > 1:
+        told = ", ".join(f"{p} is {n}'s" for p, n in found.items() if n)
+        raise ComponentError(f"the files are of different components ({told});"
+                             " give the one to compare as with --component")
+    if not known:
+        if len(named) > 1:
+            raise ComponentError(f"cannot tell the component from the file names {named[1]}"
+                                 f" and {named[0]}; give it with --component"
+                                 " (e.g. --component server)")
+        return pick_component(named[0] if named else "-", None)
+    return schema.load(known.pop())
+
+
+def _loaded(path, component, series):
     if path is None:
         return loaded_of(None, component)
     name, data = read_input(path, "<dump>" if path == "-" else None)
-    return loaded_of(name, component, data)
+    return loaded_of(name, component, data, series)
 
 
 def _json(result: DiffResult, label: str, cosmetic: bool) -> dict:
@@ -146,11 +174,10 @@ def _text(result: DiffResult, label: str, cosmetic: bool, only_one_side: bool) -
         else:
             out.write(f"{label}: {c.option}: unknown option removed{where}\n")
     verdict = result.verdict
-    text = VERDICT_TEXT[verdict].format(service=service)
+    text = VERDICT_TEXT[verdict].format(service=service,
+                                        names=", ".join(result.new_connection_options))
     if verdict == "restart" and result.restart_options:
         text += f" (for {', '.join(result.restart_options)})"
-    elif verdict == "new-connections":
-        text += f" (for {', '.join(result.new_connection_options)})"
     if result.old_series != result.new_series and result.real_changes:
         text += f"; {result.old_series} -> {result.new_series} is an upgrade"
     out.write(f"{label}: {text}\n")

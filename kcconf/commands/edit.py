@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         with nullcontext() if args.dry_run else locked([args.file], args.follow_symlinks):
             data = read_bytes(args.file)
             try:
-                new, edits = apply(args.file, data, component, series, set_values, unset)
+                new, edits = apply(args.file, data, component, series, set_values, unset,
+                                   force=getattr(args, "force", False))
             except EditError as err:
                 masks = redactor_for(args.file, component, data)
                 for name, value in (set_values or {}).items():

@@ -23,11 +23,11 @@ def run(args: argparse.Namespace) -> int:
     except schema.ReleaseError as err:
         raise UsageError(str(err)) from None
     try:
-        plans = plan(os.environ, args.dir, series, args.prefix)
+        plans = plan(os.environ, args.dir, series, args.prefix, args.force)
         if not args.dry_run:
             # Plan again under the locks of every file it touches, then write them all.
             with locked([p.path for p in plans], args.follow_symlinks):
-                plans = plan(os.environ, args.dir, series, args.prefix)
+                plans = plan(os.environ, args.dir, series, args.prefix, args.force)
                 write(plans, backup=args.backup, follow_symlinks=args.follow_symlinks)
     except EnvError as err:
         masks = redactor(os.environ, args.prefix)

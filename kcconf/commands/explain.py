@@ -1,4 +1,5 @@
-"""``kcconf explain [CODE]``: a diagnostic code's documentation, offline."""
+"""``kcconf explain [CODE|NAME]``: a diagnostic code's documentation, offline; the code
+or its name (``KC303`` or ``inline-comment``), as ``ruff rule`` takes either."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import sys
 
 from ..cli import EXIT_OK, UsageError
+from ..diagnostics import WORD
 from ..render import codes
 
 
@@ -13,11 +15,12 @@ def run(args: argparse.Namespace) -> int:
     known = {e["code"]: e for e in codes.entries()}
     if not args.code:
         for entry in known.values():
-            sys.stdout.write(f"{entry['code']}  {entry['severity']:<7}  {entry['name']}:"
+            sys.stdout.write(f"{entry['code']}  {WORD[entry['severity']]:<7}  {entry['name']}:"
                              f" {entry['summary']}\n")
         return EXIT_OK
-    code = args.code.upper()
-    if code not in known:
-        raise UsageError(f"unknown code {args.code!r}; 'kcconf explain' lists them")
-    sys.stdout.write(codes.explain(known[code]))
+    by_name = {e["name"]: e for e in known.values()}
+    entry = known.get(args.code.upper()) or by_name.get(args.code.lower())
+    if entry is None:
+        raise UsageError(f"unknown code or name {args.code!r}; 'kcconf explain' lists them")
+    sys.stdout.write(codes.explain(entry))
     return EXIT_OK

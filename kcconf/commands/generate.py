@@ -11,12 +11,27 @@ from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..generate import drift, write_all
 
 
+def is_checkout(folder: Path) -> bool:
+    return (folder / "schemas" / "kopano.json").is_file() and (folder / "pyproject.toml").is_file()
+
+
 def checkout_root(given: str | None) -> Path:
-    root = Path(given) if given else Path(__file__).resolve().parent.parent.parent
-    if not (root / "schemas" / "kopano.json").is_file() or not (root / "pyproject.toml").is_file():
-        raise UsageError(f"{root}: not a kcconf checkout (no schemas/ and pyproject.toml);"
-                         " give one with --root")
-    return root
+    """--root, else the checkout the current folder is in (kcconf may be installed from it
+    as a wheel, far from it), else the one an editable install runs from."""
+    if given:
+        root = Path(given)
+        if not is_checkout(root):
+            raise UsageError(f"{root}: not a kcconf checkout (no schemas/ and pyproject.toml)")
+        return root
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if is_checkout(folder):
+            return folder
+    running = Path(__file__).resolve().parent.parent.parent
+    if is_checkout(running):
+        return running
+    raise UsageError(f"{here}: not inside a kcconf checkout (no schemas/ and pyproject.toml"
+                     " here or above); run it in one or give one with --root")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from .. import escape, report
 from ..lint import FileResult
 from ..records import field, record
 
-NAMES = ("text", "json", "sarif", "github", "junit")
+NAMES = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 @record(slots=True)
@@ -57,6 +57,23 @@ def dumps(item: object) -> str:
     return json.dumps(escape.machine_data(item), ensure_ascii=False)
 
 
+def fingerprint(key: str, occurrence: int) -> str:
+    """Stable while lines move: made of the code, file, option and message (``key``) and
+    which occurrence of that key it is. SARIF and GitLab's Code Quality use it."""
+    import hashlib
+
+    return hashlib.sha256(f"{key}\0{occurrence}".encode("utf-8", "surrogateescape")
+                          ).hexdigest()[:32]
+
+
+def relative_path(path: str) -> str:
+    """Relative to the working directory (the repository root in CI), forward slashes."""
+    import os
+
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    return relative.replace(os.sep, "/")
+
+
 def summary_line(totals: Totals) -> str:
     """``N files checked: ...`` as kcconf validate says it, plus files not checked."""
     line = report.summary(totals.counts, totals.checked)
@@ -87,12 +104,13 @@ class Formatter(Protocol):
     def end(self, out: TextIO, totals: Totals) -> None: ...
 
 
-def get(name: str, *, colour: bool = False, quiet: bool = False) -> Formatter:
+def get(name: str, *, colour: bool = False, quiet: bool = False, hints: bool = True
+        ) -> Formatter:
     """The formatter called ``name`` (one of NAMES); only its module is imported."""
     if name == "text":
         from .text import Text
 
-        return Text(colour, quiet)
+        return Text(colour, quiet, hints)
     if name == "json":
         from .json_format import Json
 
@@ -109,4 +127,8 @@ def get(name: str, *, colour: bool = False, quiet: bool = False) -> Formatter:
         from .junit import JUnit
 
         return JUnit()
+    if name == "gitlab":
+        from .gitlab import GitLab
+
+        return GitLab()
     raise ValueError(f"unknown format {name!r}; known: {', '.join(NAMES)}")

@@ -2,19 +2,19 @@
 
 Emits everything GitHub's table asks for ($schema, version, tool.driver.name and rules
 with id, shortDescription, fullDescription and help; message.text; repository-relative
-artifactLocation.uri; region start and end; partialFingerprints) plus ruleId, level and
-helpUri. Columns count Unicode code points, as kcconf's do.
+artifactLocation.uri; region start and end; partialFingerprints) plus ruleId and level; helpUri
+and informationUri only once a documentation URL is published in the package's metadata.
+Columns count Unicode code points, as kcconf's do.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
 from .. import __version__
 from ..lint import FileResult
-from . import Totals, dumps
+from . import Totals, dumps, fingerprint
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-FALLBACK_DOCS = "https://example.invalid/kcconf"
 NOTIFICATIONS_KEPT = 1000
 """Input errors listed in the run's invocation; more are only counted."""
 
 
-def docs_url() -> str:
-    """The Documentation URL of the installed package (pyproject's [project.urls])."""
+def docs_url() -> str | None:
+    """The Documentation URL of the installed package (pyproject's [project.urls]), if
+    one is published; none is yet, and a dead link is worse than none."""
     try:
         from importlib.metadata import PackageNotFoundError, metadata
 
@@ -38,25 +38,35 @@ def docs_url() -> str:
                 return url.strip().rstrip("/")
     except (ImportError, PackageNotFoundError):
         pass
-    return FALLBACK_DOCS
+    return None
 
 
 def uri(path: str) -> str:
-    """Relative to the working directory (the repository root in CI), forward slashes."""
+    """Relative to the working directory (the repository root in CI), forward slashes,
+    percent-encoded as an RFC 3986 relative reference: ``a b/x.cfg`` -> ``a%20b/x.cfg``,
+    ``odd,dir:x/server.cfg`` -> ``odd%2Cdir%3Ax/server.cfg`` (a colon in the first
+    segment would read as a scheme). Bytes that are not UTF-8 are encoded as they are."""
+    from urllib.parse import quote
+
     relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
-    return relative.replace(os.sep, "/")
+    return quote(relative.replace(os.sep, "/").encode("utf-8", "surrogateescape"),
+                 safe="/-._~")
 
 
-def rules(docs: str) -> list[dict]:
+def rules(docs: str | None) -> list[dict]:
     from ..render.codes import entries
 
-    return [{"id": e["code"], "name": e["name"],
-             "shortDescription": {"text": e["summary"]},
-             "fullDescription": {"text": e["explanation"]},
-             "help": {"text": f"{e['explanation']}\n\nFix: {e['fix']}"},
-             "helpUri": f"{docs}/codes/{e['code']}.html",
-             "defaultConfiguration": {"level": LEVEL[e["severity"]]}}
-            for e in entries()]
+    found = []
+    for e in entries():
+        rule = {"id": e["code"], "name": e["name"],
+                "shortDescription": {"text": e["summary"]},
+                "fullDescription": {"text": e["explanation"]},
+                "help": {"text": f"{e['explanation']}\n\nFix: {e['fix']}"},
+                "defaultConfiguration": {"level": LEVEL[e["severity"]]}}
+        if docs:
+            rule["helpUri"] = f"{docs}/codes/{e['code']}.html"
+        found.append(rule)
+    return found
 
 
 class Sarif:
@@ -67,8 +77,11 @@ class Sarif:
 
     def begin(self, out: TextIO) -> None:
         docs = docs_url()
-        driver = {"name": "kcconf", "version": __version__, "semanticVersion": __version__,
-                  "informationUri": docs, "rules": rules(docs)}
+        driver: dict = {"name": "kcconf", "version": __version__,
+                        "semanticVersion": __version__}
+        if docs:
+            driver["informationUri"] = docs
+        driver["rules"] = rules(docs)
         out.write(f'{{"$schema": "{SCHEMA}", "version": "2.1.0", "runs": [{{"tool":'
                   f' {{"driver": {json.dumps(driver, ensure_ascii=False)}}},'
                   ' "columnKind": "unicodeCodePoints", "results": [')
@@ -88,8 +101,7 @@ class Sarif:
             # Stable while lines move: the code, file and message, and which occurrence.
             key = f"{d.code}\0{where}\0{d.option or ''}\0{d.message}"
             seen[key] = seen.get(key, 0) + 1
-            fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode(
-                "utf-8", "surrogateescape")).hexdigest()[:32]
+            stable = fingerprint(key, seen[key])
             text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
             item = {"ruleId": d.code, "level": LEVEL[d.severity], "message": {"text": text},
                     "locations": [{"physicalLocation": {
@@ -97,7 +109,7 @@ class Sarif:
                         "region": {"startLine": d.line, "startColumn": d.col,
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
-                    "partialFingerprints": {"kcconf/v1": fingerprint}}
+                    "partialFingerprints": {"kcconf/v1": stable}}
             out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 

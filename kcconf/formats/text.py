@@ -12,9 +12,10 @@ if TYPE_CHECKING:
 
 
 class Text:
-    def __init__(self, colour: bool = False, quiet: bool = False) -> None:
+    def __init__(self, colour: bool = False, quiet: bool = False, hints: bool = True) -> None:
         self.colour = colour
         self.quiet = quiet
+        self.hints = hints
 
     def begin(self, out: TextIO) -> None:
         pass
@@ -22,7 +23,7 @@ class Text:
     def file(self, out: TextIO, result: FileResult) -> None:
         # Input errors go to standard error (the command writes them), not here.
         if result.diagnostics:
-            report.write_text(out, result.diagnostics, self.colour, hints=True)
+            report.write_text(out, result.diagnostics, self.colour, hints=self.hints)
 
     def end(self, out: TextIO, totals: Totals) -> None:
         if not self.quiet:

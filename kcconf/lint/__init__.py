@@ -12,8 +12,8 @@ The modules: ``settings`` (the project settings), ``discovery`` (finding files),
 ``templates`` (masking template lines), ``check`` (one file), ``pool`` (many files).
 """
 
-from .check import FixMode, check_bytes, fix_file, lint_file, safe_lint_file
-from .discovery import discover, is_candidate
+from .check import FixMode, Listed, check_bytes, fix_file, lint_file, list_file, safe_lint_file
+from .discovery import discover, is_candidate, list_files
 from .pool import lint
 from .result import FileResult
 from .settings import (
@@ -26,7 +26,25 @@ from .settings import (
 )
 from .templates import is_template, mask_template_lines
 
-__all__ = ["FileResult", "FixMode", "PathPattern", "ProjectSettings", "SettingsError",
-           "check_bytes", "discover", "fix_file", "is_candidate", "is_template", "lint",
-           "lint_file", "load_settings", "mask_template_lines", "matches", "parse_settings",
-           "safe_lint_file"]
+__all__ = [
+           "FileResult",
+           "FixMode",
+           "Listed",
+           "PathPattern",
+           "ProjectSettings",
+           "SettingsError",
+           "check_bytes",
+           "discover",
+           "fix_file",
+           "is_candidate",
+           "is_template",
+           "lint",
+           "lint_file",
+           "list_file",
+           "list_files",
+           "load_settings",
+           "mask_template_lines",
+           "matches",
+           "parse_settings",
+           "safe_lint_file",
+]

@@ -8,17 +8,17 @@ import os
 from collections.abc import Iterable
 from contextlib import nullcontext
 
-from .. import schema
+from .. import fragments, placement, schema
 from ..diagnostics import Diagnostic, make, sort_key
 from ..fixing import FixMode
 from ..loader import InputError, read_bytes
+from ..records import record
 from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
 from ..validate import run as validate_run
 from .result import FileResult
 from .settings import ProjectSettings
-from .templates import TEMPLATE_BRANCH_CODES, is_template, mask_template_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,27 +29,19 @@ HOST_DEPENDENT = frozenset({"KC313"})
 cannot know ($VARIABLE values come from the service's environment)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _component_by_name(basename: str) -> str | None:
-    """Cached: a repository repeats the same few file names thousands of times."""
-    return schema.component_for_filename(basename)
-
-
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
-              unused: bool = False, fix: FixMode | None = None) -> FileResult:
-    """Place and check one file; never raises for a problem with the file itself."""
-    try:
-        data = read_bytes(path)
-    except InputError as err:
-        return FileResult(path, None, None, [], str(err))
-    found = hints(data)
-    mapped_component, mapped_release = settings.mapping(settings.relative(path)) \
-        if settings.files else (None, None)
-    component = found.get("component") or mapped_component or \
-        _component_by_name(os.path.basename(path))
+              unused: bool = False, data: bytes | None = None,
+              fix: FixMode | None = None) -> FileResult:
+    """Place and check one file (``data``: its bytes, read from standard input under the
+    name ``path``); never raises for a problem with the file itself."""
+    placed, release_hint, data = place_file(path, settings, data)
+    if isinstance(placed, FileResult):
+        return placed
+    component = settings.component or placed.component
     if component is None:
         note = make("KC602", path, 1, 1,
-                    "cannot tell which Kopano component this file configures: not checked",
+                    f"cannot tell which Kopano component this file configures ({placed.why}):"
+                    " not checked",
                     "Add '# kcconf: component=NAME' to the file, or map its path in"
                     " .kcconf.toml.")
         return FileResult(path, None, None, finish([note], settings))
@@ -57,39 +49,91 @@ def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
         return FileResult(path, None, None, [],
                           f"{path}: unknown component {component!r} in its 'kcconf:' comment;"
                           f" known: {', '.join(schema.component_names())}")
-    chosen = found.get("release") or mapped_release or release or settings.release
+    chosen = release_hint or release or settings.release
     try:
         series = schema.resolve_release(chosen)
     except schema.ReleaseError as err:
         return FileResult(path, component, None, [], f"{path}: {err}")
-    if fix is not None:
+    if fix is not None and data is not None:
         return fix_file(path, data, component, series, settings, unused, fix)
     return check_bytes(path, data, component, series, settings, unused)
 
 
-def check_bytes(path: str, data: bytes, component: str, series: str,
+def place_file(path: str, settings: ProjectSettings, given: bytes | None = None
+               ) -> tuple[placement.Placement | FileResult, str | None, bytes | None]:
+    """Where a file belongs and for which release, by the shared placement rule:
+    (placement or an input error, release from a hint or the settings, the bytes read,
+    None for a fragment directory). ``given``: the bytes, read elsewhere (stdin)."""
+    data: bytes | None
+    try:
+        if given is not None:
+            probe = data = given
+            is_dir = False
+        elif fragments.is_fragment_dir(path):
+            probe, data, is_dir = fragments.join(path).data, None, True
+        else:
+            probe = data = read_bytes(path)
+            is_dir = False
+    except InputError as err:
+        return FileResult(path, None, None, [], str(err)), None, None
+    found = hints(probe)
+    mapped_component, mapped_release, pattern = settings.mapping_of(settings.relative(path)) \
+        if settings.files else (None, None, None)
+    placed = placement.place(path, hinted=found.get("component"), mapped=(
+        (mapped_component, pattern) if mapped_component and pattern else None),
+        fragments=is_dir)
+    return placed, found.get("release") or mapped_release, data
+
+
+@record(frozen=True, slots=True)
+class Listed:
+    """What ``kcconf lint --list-files`` says about one file."""
+
+    path: str
+    component: str | None
+    release: str | None
+    why: str
+    error: str | None = None
+
+
+def list_file(path: str, settings: ProjectSettings, release: str | None = None) -> Listed:
+    """Where lint would place a file and why, without checking it."""
+    placed, release_hint, _ = place_file(path, settings)
+    if isinstance(placed, FileResult):
+        return Listed(path, None, None, "", placed.error)
+    if placed.component is None:
+        return Listed(path, None, None, placed.why)
+    chosen = release_hint or release or settings.release
+    try:
+        series = schema.resolve_release(chosen)
+    except schema.ReleaseError as err:
+        return Listed(path, placed.component, None, "", f"{path}: {err}")
+    source = ("from its '# kcconf: release=' line or the settings' path" if release_hint else
+              "from --release" if release else "from the settings" if settings.release else
+              "the newest, by default")
+    return Listed(path, placed.component, series, f"{placed.why}; release {source}")
+
+
+def check_bytes(path: str, data: bytes | None, component: str, series: str,
                 settings: ProjectSettings, unused: bool = False) -> FileResult:
     """Check a file's bytes as lint does, wherever they come from: a file on disk, or an
-    editor's buffer (the same verdicts in CI and while typing)."""
+    editor's buffer (the same verdicts in CI and while typing); None reads ``path``
+    (a fragment directory is joined)."""
     return _check(path, data, component, series, settings, unused)[0]
 
 
-def _check(path: str, data: bytes, component: str, series: str, settings: ProjectSettings,
-           unused: bool = False) -> tuple[FileResult, Any]:
-    """``check_bytes``, with the validation result (None for a template, whose bytes
-    were masked before checking, so that fixes cannot address them)."""
-    branching = False
-    template = is_template(path, data)
-    if template:
-        data, branching = mask_template_lines(data)
+def _check(path: str, data: bytes | None, component: str, series: str,
+           settings: ProjectSettings, unused: bool = False) -> tuple[FileResult, Any]:
+    """``check_bytes``, with the validation result (None when fixes cannot address the
+    bytes: a template, whose lines were masked before checking, or a joined fragment
+    directory)."""
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
-                              repository=os.path.abspath(settings.root))
+                              repository=repository_of(path, settings))
     except InputError as err:
         return FileResult(path, component, series, [], str(err)), None
-    dropped = HOST_DEPENDENT | TEMPLATE_BRANCH_CODES if branching else HOST_DEPENDENT
-    diagnostics = [d for d in result.diagnostics if d.code not in dropped]
+    diagnostics = [d for d in result.diagnostics if d.code not in HOST_DEPENDENT]
     if unused:
         extra = unused_suppressions(result.suppressions)
         if extra:
@@ -97,7 +141,8 @@ def _check(path: str, data: bytes, component: str, series: str, settings: Projec
     diagnostics = finish(diagnostics, settings)
     if diagnostics:
         end_columns(diagnostics, result.loaded.documents)
-    return FileResult(path, component, series, diagnostics), None if template else result
+    addressable = data is not None and result.loaded.root.data == data
+    return FileResult(path, component, series, diagnostics), result if addressable else None
 
 
 def fix_file(path: str, data: bytes, component: str, series: str, settings: ProjectSettings,
@@ -147,7 +192,29 @@ def _fix_bytes(path: str, data: bytes, component: str, series: str,
             raise ValueError(found.error or "not checked")
         return found.diagnostics, result.effective
 
-    return fix_loop(path, data, check, mode.unsafe, first)
+    return fix_loop(path, data, check, mode.unsafe, first, codes=mode.codes)
+
+
+def repository_of(path: str, settings: ProjectSettings) -> str:
+    """The folder whose absolute include targets are the repository's own (read, and
+    missing there is missing); targets elsewhere live on the server. It is the settings
+    file's folder, else the nearest folder above the file with a .git, else the file's
+    own folder."""
+    if settings.source is not None:
+        return os.path.abspath(settings.root)
+    return _checkout_of(os.path.dirname(os.path.abspath(path)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _checkout_of(folder: str) -> str:
+    probe = folder
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return folder
+        probe = parent
 
 
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:
@@ -190,7 +257,7 @@ def safe_lint_file(path: str, settings: ProjectSettings, release: str | None,
                    unused: bool, fix: FixMode | None = None) -> FileResult:
     """An internal error on one file is reported for that file; the others go on."""
     try:
-        return lint_file(path, settings, release, unused, fix)
+        return lint_file(path, settings, release, unused, fix=fix)
     except Exception as err:  # reported as one line; exit status 2
         return FileResult(path, None, None, [], f"{path}: internal error: {type(err).__name__}:"
                                                  f" {err} (please report this)")

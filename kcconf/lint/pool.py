@@ -42,13 +42,21 @@ def _check_batch(paths: list[str]) -> list[FileResult]:
     return [safe_lint_file(path, settings, release, unused, fix) for path in paths]
 
 
+JOBS_PER_CPU = 4
+"""More workers than this per CPU only cost memory and start-up: -j is capped there."""
+
+
+def max_jobs() -> int:
+    return JOBS_PER_CPU * (os.cpu_count() or 1)
+
+
 def lint(paths: Iterable[str], settings: ProjectSettings, release: str | None = None,
          jobs: int = 0, unused: bool = False, fix: FixMode | None = None
          ) -> Iterator[FileResult]:
     """Results in discovery order. Few files run here; many run on all cores."""
     items = discover(paths, settings)
     head = list(islice(items, IN_PROCESS_BELOW))
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = min(jobs, max_jobs()) if jobs > 0 else (os.cpu_count() or 1)
     if len(head) < IN_PROCESS_BELOW or workers == 1:
         for item in chain(head, items):
             yield item if isinstance(item, FileResult) else \

@@ -12,7 +12,7 @@ import re
 import tomllib
 
 from .. import schema
-from ..diagnostics import SEVERITY_RANK
+from ..diagnostics import FROM_WORD
 from ..records import field, record
 from ..selection import normal
 
@@ -70,6 +70,8 @@ class ProjectSettings:
     release: str | None = None
     source: str | None = None
     root: str = "."
+    component: str | None = None
+    """--component: every file is checked as this component (not from the settings file)."""
     include_root: str | None = None
     """Absolute !include/!propmap targets are read below this directory (a sysroot);
     None: they live on the server, and a missing one is a note (KC120)."""
@@ -88,16 +90,24 @@ class ProjectSettings:
         return any(pattern.matches(rel) for pattern in self.ignore)
 
     def mapping(self, rel: str) -> tuple[str | None, str | None]:
+        component, release, _ = self.mapping_of(rel)
+        return component, release
+
+    def mapping_of(self, rel: str) -> tuple[str | None, str | None, str | None]:
+        """(component, release, the pattern that matched) of the first matching entry."""
         for pattern, component, release in self.files:
             if pattern.matches(rel):
-                return component, release
-        return None, None
+                return component, release, pattern.text
+        return None, None, None
 
 
 def load_settings(path: str | None = None, start: str = ".") -> ProjectSettings:
-    """``--config FILE``, else ``.kcconf.toml``, else ``pyproject.toml [tool.kcconf]``."""
-    candidates = [path] if path else [os.path.join(start, ".kcconf.toml"),
-                                      os.path.join(start, "pyproject.toml")]
+    """``--config FILE``, else the nearest ``.kcconf.toml`` or ``pyproject.toml`` with
+    ``[tool.kcconf]`` from ``start`` upwards to the repository's top folder."""
+    from ..settings_file import find_settings_file
+
+    found = None if path else find_settings_file(start)
+    candidates = [path] if path else [os.path.relpath(found)] if found else []
     for candidate in candidates:
         if not os.path.isfile(candidate):
             if path:
@@ -110,6 +120,9 @@ def load_settings(path: str | None = None, start: str = ".") -> ProjectSettings:
             raise SettingsError(f"{candidate}: cannot read: {err.strerror or err}") from None
         except tomllib.TOMLDecodeError as err:
             raise SettingsError(f"{candidate}: not valid TOML: {err}") from None
+        except RecursionError:
+            raise SettingsError(f"{candidate}: not valid kcconf settings: arrays or tables"
+                                " nested too deeply to read") from None
         if os.path.basename(candidate) == "pyproject.toml":
             data = data.get("tool", {}).get("kcconf")
             if data is None:
@@ -132,7 +145,7 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     unknown = sorted(set(data) - SETTINGS_KEYS)
     if unknown:
         raise fail(f"unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTINGS_KEYS))}")
-    root = os.path.dirname(source) or "."
+    root = os.path.relpath(os.path.dirname(source) or ".")
     settings = ProjectSettings(source=source, root=root)
     settings.release = _release(data.get("release"), fail, "release")
     include_root = data.get("include-root")
@@ -144,13 +157,15 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
                                                                 "ignore")]
     codes = _strings(data.get("disable", []), fail, "disable")
     settings.disable = frozenset(normal(c) for c in codes)
+    _known_codes(settings.disable, fail, "disable")
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
-        raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"info\"")
+        raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"note\"")
+    _known_codes({normal(code) for code in severity}, fail, "severity")
     for code, level in severity.items():
-        if level not in SEVERITY_RANK:
-            raise fail(f"severity of {code}: {level!r} is not error, warning or info")
-        settings.severity[normal(code)] = level
+        if level not in FROM_WORD:
+            raise fail(f"severity of {code}: {level!r} is not error, warning or note")
+        settings.severity[normal(code)] = FROM_WORD[level]
     files = data.get("files", [])
     if not isinstance(files, list):
         raise fail("'files' must be an array of tables ([[files]])")
@@ -168,6 +183,17 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
         release = _release(item.get("release"), fail, f"files entry {n}: release")
         settings.files.append((PathPattern.parse(item["path"]), component, release))
     return settings
+
+
+def _known_codes(codes: set[str] | frozenset[str], fail, key: str) -> None:
+    """A selector that names nothing (no code, code prefix, code name or schema rule id)
+    is a typo: it would silence or change nothing."""
+    from ..selection import known, rule_ids
+
+    unknown = sorted(c for c in codes if not known(c, rule_ids()))
+    if unknown:
+        raise fail(f"'{key}': {unknown[0]} is not a kcconf code, code name or rule id"
+                   " ('kcconf explain' lists the codes)")
 
 
 def _strings(value: Any, fail, key: str) -> list[str]:

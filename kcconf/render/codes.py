@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..diagnostics import WORD
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -27,7 +29,7 @@ def _block(text: str) -> str:
 def page(entry: dict[str, Any]) -> str:
     """One reStructuredText page: what the code means, a bad example, the fix."""
     out = [f".. _{entry['code'].lower()}:\n", _heading(f"{entry['code']} {entry['name']}", "=")]
-    out.append(f"**Severity:** {entry['severity']}. {entry['summary'].capitalize()}.\n")
+    out.append(f"**Severity:** {WORD[entry['severity']]}. {entry['summary'].capitalize()}.\n")
     out.append(entry["explanation"] + "\n")
     out.append(_heading("Example", "-"))
     out.append(f"In ``{entry['component']}.cfg``:\n")
@@ -36,7 +38,24 @@ def page(entry: dict[str, Any]) -> str:
     out.append(_block(entry["fix"]))
     out.append(_heading("Fix safety", "-"))
     out.append(f"**Fixable by kcconf lint --fix:** {entry['fixable']}. {entry['fix-safety']}\n")
+    out.append(_heading("Suppressing", "-"))
+    out.append(suppressing(entry))
     return "\n".join(out)
+
+
+def suppressing(entry: dict[str, Any]) -> str:
+    """How to silence the code where it is intended; see docs/ci.rst, Suppressions."""
+    code = entry["code"]
+    settings = (f"In the project settings, ``disable = [\"{code}\"]`` in ``.kcconf.toml``"
+                " (or ``[tool.kcconf]`` of ``pyproject.toml``) silences it everywhere.")
+    if entry.get("suppress") == "settings":
+        return (f"A file that reports {code} is not checked, so a comment in it cannot"
+                f" silence the code. {settings} See :ref:`suppressions`.\n")
+    return (f"Where the finding is intended, a comment line ``# kcconf: disable={code}``"
+            " (with ``#`` in the first column) silences it on the next line that is neither"
+            f" blank nor a comment, and ``# kcconf: disable-file={code}`` in the whole file."
+            f" {settings} ``kcconf validate`` and ``kcconf lint`` honour both;"
+            " see :ref:`suppressions`.\n")
 
 
 def index() -> str:
@@ -53,7 +72,7 @@ def index() -> str:
 def explain(entry: dict[str, Any]) -> str:
     example = entry["example"].replace("\\n", "\n    ")
     fix = entry["fix"].replace("\\n", "\n    ")
-    return (f"{entry['code']} {entry['name']} ({entry['severity']})\n\n"
+    return (f"{entry['code']} {entry['name']} ({WORD[entry['severity']]})\n\n"
             f"{entry['explanation']}\n\nExample ({entry['component']}.cfg):\n    {example}\n\n"
             f"Fix:\n    {fix}\n\n"
             f"Fixable by kcconf lint --fix: {entry['fixable']}. {entry['fix-safety']}\n")

@@ -1,7 +1,10 @@
 """The annotated default config of a component: every option commented out with its default.
 
 Reading the result gives exactly the built-in defaults (every assignment is a comment),
-and it validates clean. Secret defaults are not printed.
+and it validates clean. Secret defaults are not printed. Where Kopano's own file includes
+settings from its package (ldap.cfg: the directory type's attribute names), the annotated
+file includes them the same way, at the top, so what an admin starts from is what the
+package ships and what a service would accept.
 """
 
 from __future__ import annotations
@@ -47,16 +50,18 @@ def render(component: Component, series: str) -> str:
     out.append("# Every option is commented out and shows its built-in default; remove the #")
     out.append("# and change the value to set it. Comments need # in the first column, and")
     out.append("# nothing may follow a value: 'name = 3 # note' sets the value '3 # note'.")
-    if component.python:
-        when = ("each time it runs" if component.sighup.get("behaviour") == "next-run"
-                else "only at start")
-        out.append(f"# Read by {component.service} (Python): it reads the file {when}.")
+    if component.runs_per_use:
+        out.append(f"# {component.service} reads this file each time it runs: a change"
+                   " applies to its next run.")
+    elif component.python:
+        out.append(f"# Read by {component.service} (Python): it reads the file only at start.")
     else:
         out.append("# Options marked [reload] take effect on"
                    f" 'service {component.service} reload',")
         out.append("# those marked [reload: new connections] only for connections (or workers)")
         out.append("# started after it; all others need a restart.")
     out.append(rule)
+    out += _package_includes(component)
     for _key, group, members in options_by_group(component, series):
         out.append("")
         out.append("#" * 3 + f" {group['title']} " + "#" * max(3, WIDTH - 5 - len(group["title"])))
@@ -76,9 +81,27 @@ def render(component: Component, series: str) -> str:
             if option.default and "\n" in option.default:
                 tags.append("default: several lines of text, see the manual page")
             if option.nonempty and not option.default:
-                tags.append("required: the service does not start until this is set")
+                tags.append("required: the service does not start until this is set"
+                            + ("; the package file included above sets it"
+                               if component.package_includes else ""))
             tag = f" [{', '.join(tags)}]" if tags else ""
             for line in textwrap.wrap(f"{title}{tag}".strip(), WIDTH - 2):
                 out.append(f"# {line}")
             out.append(f"#{option.name} = {default_text(option)}".rstrip())
     return "\n".join(out) + "\n"
+
+
+def _package_includes(component: Component) -> list[str]:
+    """The include lines of Kopano's package files, the first one active."""
+    if not component.package_includes:
+        return []
+    title = "Directory type"
+    out = ["", "#" * 3 + f" {title} " + "#" * max(3, WIDTH - 5 - len(title)), ""]
+    note = ("Kopano's package ships the settings for each kind of directory server in a"
+            " file of its own. Keep exactly one of these lines active; to change one of"
+            " its settings, set the option further down: a later line wins.")
+    out += [f"# {line}" for line in textwrap.wrap(note, WIDTH - 2)]
+    for include in component.package_includes:
+        out.append(f"# {include['title']}:")
+        out.append(("" if include["active"] else "#") + f"!include {include['path']}")
+    return out

@@ -112,6 +112,8 @@ def type_text(option: Option) -> str:
     if kind == "enum" and spec.get("enum"):
         parts.append("one of " + ", ".join(spec["enum"])
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
+        if spec.get("x-kc-otherwise"):
+            parts.append(f"any other word acts as {spec['x-kc-otherwise']}")
     else:
         parts.append(kind)
     low, high = spec.get("minimum"), spec.get("maximum")
@@ -183,7 +185,7 @@ def shipped_text(option: Option) -> str:
         for variant, value in found.items()) + "."
 
 
-def facts(component: Component, option: Option) -> list[str]:
+def facts(component: Component, option: Option, sphinx: bool = False) -> list[str]:
     """Releases, reload behaviour, status and build feature, as short sentences."""
     out = [f"Releases: {span(component.releases_of(option.name))}."]
     out.append(reload_fact(component, option))
@@ -200,8 +202,16 @@ def facts(component: Component, option: Option) -> list[str]:
         out.append(f"Only in builds with {text(option.build)} support.")
     see = option.spec.get("x-kc-see-also")
     if see:
-        out.append("See also: " + ", ".join(text(n) for n in see) + ".")
+        out.append("See also: " + ", ".join(_see_also(component, option, n, sphinx)
+                                            for n in see) + ".")
     return out
+
+
+def _see_also(component: Component, option: Option, name: str, sphinx: bool) -> str:
+    """A link to the option's entry on the same page (Sphinx), else its name."""
+    if sphinx and name in component.present(option.series):
+        return f":confval:`{name} <{component.name}.{name}>`"
+    return text(name)
 
 
 def option_entry(component: Component, option: Option, sphinx: bool) -> str:
@@ -211,13 +221,15 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     if title:
         body.append(paragraphs(title if title[-1] in ".?!" else title + ".")[0])
     body += paragraphs(option.description)
+    if option.spec.get("x-kc-flag-bits"):
+        body.append(flag_list(option))
     type_default = f"Type: {text(type_text(option))}. Default: {default_text(option)}."
     shipped = shipped_text(option)
     if sphinx:
         body.append(".. only:: man\n\n" + indent(type_default))
         if shipped:
             body.append(shipped)
-        body.append(" ".join(facts(component, option)))
+        body.append(" ".join(facts(component, option, sphinx=True)))
         default = "not shown (secret)" if option.secret else default_text(option)
         head = (f".. confval:: {component.name}.{option.name}\n"
                 f"   :type: {text(type_text(option))}\n"
@@ -226,6 +238,18 @@ def option_entry(component: Component, option: Option, sphinx: bool) -> str:
     line = [type_default, shipped] if shipped else [type_default]
     body.append(" ".join([*line, *facts(component, option)]))
     return f"**{text(option.name)}**\n" + indent("\n\n".join(body)) + "\n"
+
+
+def flag_list(option: Option) -> str:
+    """The switches an option's upper bits select at the option's release, as a table."""
+    name = option.spec["x-kc-flag-bits"]
+    rows = ["   * - bit\n     - decimal\n     - subsystem\n     - logs"]
+    for flag in schema.flags_at(name, option.series):
+        since = f" (from {flag['since']})" if flag["since"] != schema.series_list()[0] else ""
+        rows.append(f"   * - ``{flag['bit']}``\n     - {int(flag['bit'], 16)}\n"
+                    f"     - {text(flag['name'])}{since}\n     - {text(flag['meaning'])}")
+    return ("Subsystem bits, added to the level:\n\n.. list-table::\n   :header-rows: 1\n\n"
+            + "\n".join(rows))
 
 
 def groups_of(component: Component, series: str) -> list[tuple[dict, list[Option]]]:
@@ -292,9 +316,9 @@ def file_format(component: Component) -> str:
 
 def reload_fact(component: Component, option: Option) -> str:
     """What a reload does with the option, from the audit: the same words as RELOADING."""
+    if component.runs_per_use:
+        return "Read each time the program runs: the next run uses a change."
     if component.python:
-        if component.sighup.get("behaviour") == "next-run":
-            return "Read each time the program runs: the next run uses a change."
         return "Read only at start."
     rel = option.reload
     if not option.reloadable:
@@ -305,6 +329,9 @@ def reload_fact(component: Component, option: Option) -> str:
     if rel.behaviour == "restart":
         return ("Needs a restart: a reload accepts the new value, but the service reads it"
                 " only at start.")
+    if rel.behaviour == "no-effect":
+        return ("The service does not read it in this release: neither a reload nor a"
+                " restart changes anything.")
     if rel.behaviour == "not-established":
         return ("A reload accepts the new value; whether the service then uses it is not"
                 " established, so restart to be sure.")
@@ -318,6 +345,7 @@ RELOAD_LISTS = (
     ("restart", "Accepted by a reload but not applied in {series} (restart needed)"),
     ("not-established", "Accepted by a reload, not established whether applied, in {series}"
                         " (restart to be sure)"),
+    ("no-effect", "Flagged reloadable but read by nothing in {series}"),
 )
 
 
@@ -338,14 +366,20 @@ def reloadable_names(component: Component, series: str) -> list[str]:
 
 def reloading(component: Component, series: str) -> str:
     service = component.service
+    if component.runs_per_use:
+        signal = ("While it runs it ignores SIGHUP." if component.python else
+                  "It has no SIGHUP handler: ``kill -HUP`` ends a running"
+                  f" {service} instead of reloading it.")
+        return (f"{service} is not a daemon: it reads this file each time it runs, so"
+                f" the next run uses a change, with nothing to reload or restart. {signal}\n")
     if component.python:
-        if component.sighup.get("behaviour") == "next-run":
-            return (f"{service} is not a daemon: it reads this file each time it runs, so"
-                    " the next run uses a change, with nothing to reload or restart. While"
-                    " it runs it ignores SIGHUP.\n")
         return (f"{service} ignores SIGHUP, so neither ``service {service} reload`` nor"
                 f" ``kill -HUP`` applies anything: after every change, restart it with"
                 f" ``service {service} restart``.\n")
+    if component.sighup.get("behaviour") == "restart":
+        return (f"{service} has no SIGHUP handler: ``kill -HUP`` ends it instead of"
+                f" reloading it. It reads this file only at start, so after every change"
+                f" restart it with ``service {service} restart``.\n")
     intro = ""
     if service == "kopano-server" and component.name != "server":
         intro = (f"This file is read by the {component.summary}, inside kopano-server, so"
@@ -367,11 +401,13 @@ def reloading(component: Component, series: str) -> str:
             names = ", ".join(o.name for o in lists[key])
             out.append(f"{title.format(series=series)}: {text(names)}.\n")
         if key == "applied" and groups.get("new-connections"):
-            out.append(f"Applied by a reload only to new connections in {series}:\n")
-            out.append("\n".join(
-                f"- {text(o.name)}: to {text(o.reload.applies_to or NEW_CONNECTIONS)};"
-                " existing ones keep the old value." for o in groups["new-connections"])
-                + "\n")
+            by_who: dict[str, list[str]] = {}
+            for o in groups["new-connections"]:
+                by_who.setdefault(o.reload.applies_to or NEW_CONNECTIONS, []).append(o.name)
+            out.append(f"Applied by a reload only to new connections in {series}; existing"
+                       " ones keep the old values:\n")
+            out.append("\n".join(f"- to {text(who)}: {text(', '.join(names))}."
+                                  for who, names in by_who.items()) + "\n")
     if groups.get(schema.UNAUDITED):
         names = ", ".join(o.name for o in groups[schema.UNAUDITED])
         out.append(f"Not audited yet, so listed by Kopano's flag alone: {text(names)}.\n")
