@@ -65,11 +65,12 @@ def lookup(table: dict[str, str], diagnostic: Diagnostic) -> str | None:
     return best[1] if best else None
 
 
-def known(selector: str, rule_ids: Iterable[str] = ()) -> bool:
-    """Whether a selector can name anything: a code or prefix, a code name or a rule id."""
+def known(selector: str, rule_ids: Iterable[str] = (), prefixes: bool = True) -> bool:
+    """Whether a selector can name anything: a code (or, with ``prefixes``, a code
+    prefix), a code name or a rule id."""
     key = normal(selector)
     if _CODE_PREFIX.match(key):
-        return any(code.startswith(key) for code in CODES)
+        return key in CODES or (prefixes and any(code.startswith(key) for code in CODES))
     return key in {c.name for c in CODES.values()} or key in {r.lower() for r in rule_ids}
 
 

@@ -54,7 +54,7 @@ def test_an_unused_rule_suppression_is_reported_by_its_id():
 
 def test_settings_disable_and_severity_take_rule_ids_the_narrowest_winning():
     settings = parse_settings({"disable": ["softdelete-zero"],
-                               "severity": {"KC4": "info", "log-file-needed": "error"}},
+                               "severity": {"KC401": "note", "log-file-needed": "error"}},
                               "test.toml")
     found = validate.run("server.cfg", "server", "11.0", data=RULE_TEXT, environ={})
     kept = finish(list(found.diagnostics), settings)

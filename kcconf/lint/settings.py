@@ -186,14 +186,14 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
 
 
 def _known_codes(codes: set[str] | frozenset[str], fail, key: str) -> None:
-    """A selector that names nothing (no code, code prefix, code name or schema rule id)
-    is a typo: it would silence or change nothing."""
+    """A selector that names nothing (no code, code name or schema rule id) is a typo:
+    it would silence or change nothing. A code prefix is refused here too: a setting
+    names the codes it changes."""
     from ..selection import known, rule_ids
 
-    unknown = sorted(c for c in codes if not known(c, rule_ids()))
+    unknown = sorted(c for c in codes if not known(c, rule_ids(), prefixes=False))
     if unknown:
-        raise fail(f"'{key}': {unknown[0]} is not a kcconf code, code name or rule id"
-                   " ('kcconf explain' lists the codes)")
+        raise fail(f"'{key}': {unknown[0]} is not a kcconf code ('kcconf explain' lists them)")
 
 
 def _strings(value: Any, fail, key: str) -> list[str]:
