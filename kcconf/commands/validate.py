@@ -8,7 +8,6 @@ import os
 import sys
 
 from .. import report
-from ..atomic import WriteError
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
 from ..fragments import is_fragment_dir
 from ..loader import InputError
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             if fix is not None and any(d.fixes for d in result.diagnostics):
                 result, count = _fix(args, name, data, result, fix, release)
                 fixed += count
-        except (InputError, ComponentError, UsageError, WriteError) as err:
+        except (InputError, ComponentError, UsageError) as err:
             error(str(err))
             trouble = True
             continue
@@ -109,11 +108,7 @@ def _fix(args: argparse.Namespace, path: str, data: bytes | None, result, fix,
          release: str | None):
     """Apply the file's fixes (``validate --fix``) under its lock, or print them as a
     diff; the result of checking the fixed file, and how many fixes were applied."""
-    from contextlib import nullcontext
-
-    from ..atomic import locked, write_atomic
-    from ..edit import redactor_for, unified_diff
-    from ..fixing import fix_loop
+    from ..atomic import WriteError
     from ..loader import read_bytes
 
     if data is None:
@@ -127,6 +122,21 @@ def _fix(args: argparse.Namespace, path: str, data: bytes | None, result, fix,
         again = validate_one(path, args.component, release, data=new,
                              check_host=args.check_host, include_root=args.include_root)
         return again.diagnostics, again.effective
+
+    try:
+        return _fix_locked(args, path, data, result, fix, release, check)
+    except WriteError as err:  # one line, like every input error (atomic stays lazy)
+        raise UsageError(str(err)) from None
+
+
+def _fix_locked(args, path, data, result, fix, release, check):
+    """``_fix`` from reading the file under its lock to writing it."""
+    from contextlib import nullcontext
+
+    from ..atomic import locked, write_atomic
+    from ..edit import redactor_for, unified_diff
+    from ..fixing import fix_loop
+    from ..loader import read_bytes
 
     with nullcontext() if fix.diff else locked([path]):
         if not fix.diff:
