@@ -13,6 +13,8 @@ seed. Then it measures, best of --runs unless said otherwise:
 - kcconf lint over 10,000 and 1,000 files (linearity), default jobs and -j 1: wall
   time, files per second, and the peak memory of the whole process tree (RSS and PSS
   of kcconf and its workers, summed, sampled every 20 ms from /proc);
+- kcconf lint --fix (and with --unsafe-fixes) over a fresh copy of the 10,000 files
+  each run: within 2 times kcconf lint;
 - cat over the same files: the I/O floor;
 - check-jsonschema (installed from PyPI into benchmarks/_work/venv when missing) over
   the same settings converted to one JSON document per file, against kcconf's schema of
@@ -224,6 +226,36 @@ def lint(repo: Path, runs: int, *extra: str) -> tuple[float, float, float]:
     return best, rss, pss
 
 
+def cpu_seconds(cmd: list[str], cwd: Path) -> float:
+    """User and system CPU time of a command and the workers it waited for: steadier
+    than wall time on a machine other work shares."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=ENV, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def lint_fix(repo: Path, runs: int, *extra: str) -> tuple[float, float]:
+    """``kcconf lint --fix`` over a fresh copy of the repository each run (it writes):
+    best wall seconds, and best CPU seconds from runs of their own."""
+    best, best_cpu = float("inf"), float("inf")
+    command = [sys.executable, "-m", "kcconf", "lint", "-q", "--fix", *extra]
+    copy = WORK / f"fix-{repo.name}"
+    for _ in range(runs):
+        for timing in ("wall", "cpu"):
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(repo, copy, symlinks=True)
+            if timing == "wall":
+                best = min(best, measured(command, copy)[0])
+            else:
+                best_cpu = min(best_cpu, cpu_seconds(command, copy))
+    shutil.rmtree(copy, ignore_errors=True)
+    return best, best_cpu
+
+
 def cat(files: list[Path], runs: int) -> float:
     names = [str(p) for p in files]
     best = float("inf")
@@ -318,6 +350,10 @@ def main() -> int:
     lint_s, rss, pss = lint(big, args.runs)
     small_s, _, _ = lint(small, args.runs)
     serial_s, serial_rss, _ = lint(big, 1, "-j", "1")
+    lint_cpu = min(cpu_seconds([sys.executable, "-m", "kcconf", "lint", "-q"], big)
+                   for _ in range(args.runs))
+    fix_s, fix_cpu = lint_fix(big, args.runs)
+    unsafe_s, unsafe_cpu = lint_fix(big, 1, "--unsafe-fixes")
     cj = cj2 = None
     exe = None if args.skip_check_jsonschema else check_jsonschema_exe()
     if exe is not None:
@@ -343,6 +379,14 @@ def main() -> int:
         ("  fixed start-up this implies (s)",
          f"{small_s - small_n * (lint_s - small_s) / (n - small_n):.2f}", "", ""),
         (f"kcconf lint -j 1, {n} files (s)", f"{serial_s:.2f}", "", ""),
+        (f"kcconf lint --fix, {n} files (s)", f"{fix_s:.2f}", "", ""),
+        ("kcconf lint --fix / kcconf lint", f"{fix_s / lint_s:.2f}", "<= 2",
+         "met" if fix_s / lint_s <= 2 else "MISSED"),
+        ("  the same in CPU time", f"{fix_cpu / lint_cpu:.2f}", "<= 2",
+         "met" if fix_cpu / lint_cpu <= 2 else "MISSED"),
+        (f"kcconf lint --fix --unsafe-fixes, {n} files (s)", f"{unsafe_s:.2f}", "", ""),
+        ("  the same / kcconf lint", f"{unsafe_s / lint_s:.2f}", "", ""),
+        ("  the same in CPU time", f"{unsafe_cpu / lint_cpu:.2f}", "", ""),
         ("peak memory, process tree RSS (MB)", f"{rss:.0f}", "< 150",
          "met" if rss < 150 else "MISSED"),
         ("peak memory, process tree PSS (MB)", f"{pss:.0f}", "", ""),

@@ -103,6 +103,7 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
     _include_root_arg(p)
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="file name to report (and pick the component by) for '-'")
+    _fix_arguments(p)
 
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
@@ -202,7 +203,21 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="with PATH '-': the name standard input is checked as (its"
                         " component, settings and messages)")
+    _fix_arguments(p)
     p.set_defaults(run=_lazy("lint"))
+
+
+def _fix_arguments(p: argparse.ArgumentParser) -> None:
+    """--fix, --unsafe-fixes and --diff, shared by lint and validate (issue 17)."""
+    p.add_argument("--fix", action="store_true",
+                   help="apply the safe fixes (the service reads the file as before) and"
+                        " report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix or --diff: also apply the fixes that change what the"
+                        " service reads into what the file evidently means")
+    p.add_argument("--diff", action="store_true",
+                   help="print the fixes as a unified diff (secrets masked) and write"
+                        " nothing")
 
 
 def _set_arguments(p: argparse.ArgumentParser) -> None:

@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .fixes import Fix
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 WORD = {"error": "error", "warning": "warning", "info": "note"}
@@ -59,6 +61,10 @@ class Diagnostic:
     hint: str = ""
     option: str | None = None
     end_col: int | None = None
+    fixes: tuple[Fix, ...] = ()
+    """Alternative repairs (see fixes.py), built by the check that found the problem."""
+    rule: str | None = None
+    """The id of the schema rule that failed (KC401), usable wherever a code is."""
 
     @property
     def name(self) -> str:
@@ -68,15 +74,22 @@ class Diagnostic:
         data = asdict(self)
         data["severity"] = WORD[self.severity]
         data["name"] = self.name
+        if self.fixes:
+            data["fixes"] = [f.to_dict() for f in self.fixes]
+        else:
+            del data["fixes"]
+        if self.rule is None:
+            del data["rule"]
         return data
 
 
 def make(code: str, file: str, line: int, col: int, message: str, hint: str = "",
          severity: str | None = None, option: str | None = None,
-         end_col: int | None = None) -> Diagnostic:
+         end_col: int | None = None, fixes: tuple[Fix, ...] = (),
+         rule: str | None = None) -> Diagnostic:
     # A big file repeats the same finding on many lines: one copy of each text.
     return Diagnostic(code, severity or CODES[code].severity, file, line, col,
-                      sys.intern(message), sys.intern(hint), option, end_col)
+                      sys.intern(message), sys.intern(hint), option, end_col, fixes, rule)
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from . import dialect, escape, redact, schema, validate
+from . import dialect, escape, fixes, redact, schema, validate
 from .checks.names import suggest
 from .diagnostics import Diagnostic
 from .dialect import Document, Kind
@@ -37,14 +37,7 @@ class Edit:
     line: int
 
 
-def line_ending(doc: Document) -> bytes:
-    """The ending for a new line: the file's own (a lone CR only where the reader ends
-    lines with it, in a file that has no LF)."""
-    if doc.crlf:
-        return b"\r\n"
-    if doc.reader_lines and b"\r" in doc.data and b"\n" not in doc.data:
-        return b"\r"
-    return b"\n"
+line_ending = fixes.line_ending
 
 
 def parse_for_edit(data: bytes, path: str, flavour: dialect.Flavour) -> Document:
@@ -111,14 +104,6 @@ def split_ending(line: bytes) -> tuple[bytes, bytes]:
     return line, b""
 
 
-def _replace_value(line: bytes, value: str) -> bytes:
-    body, ending = split_ending(line)
-    eq = body.index(b"=")
-    after = body[eq + 1 :]
-    spacing = after[: len(after) - len(after.lstrip(b" \t"))] or (b" " if value else b"")
-    return body[: eq + 1] + spacing + encode(value) + ending
-
-
 def _check_value(name: str, value: str) -> None:
     if "\n" in value or "\r" in value or "\0" in value:
         raise EditError(f"{name}: a value cannot hold a line break or NUL byte")
@@ -130,34 +115,29 @@ def _check_value(name: str, value: str) -> None:
 
 def set_one(doc: Document, component: schema.Component, series: str, name: str,
             value: str) -> tuple[list[bytes], Edit]:
-    lines = list(doc.lines)
     _check_value(name, value)
+    lines = fixes.Lines(doc)
     active = _active(doc, _names_for(component, series, name))
     if active:
         entry = active[-1]
-        index = entry.line - 1
-        new = _replace_value(lines[index], value)
+        edits = [fixes.replace_value(lines, entry.line, value)]
         if entry.name != name:  # an old name: write the current one
-            body, ending = split_ending(new)
-            eq = body.index(b"=")
-            lead = body[: len(body) - len(body.lstrip(b" \t"))]
-            rest = body[eq:]
-            new = lead + encode(name) + b" " + rest.lstrip() + ending
-        lines[index] = new
-        return lines, Edit(name, "replaced", entry.line)
-    ending = line_ending(doc)
-    text = encode(f"{name} = {value}") if value else encode(f"{name} =")
+            edits.append(fixes.rename(lines, entry.line, name))
+        return _edited(doc, edits), Edit(name, "replaced", entry.line)
+    text = f"{name} = {value}" if value else f"{name} ="
     commented = _commented(doc, name)
     if commented:
         entry = commented[0]
-        _, old_ending = split_ending(lines[entry.line - 1])
-        lines[entry.line - 1] = text + old_ending
-        return lines, Edit(name, "uncommented", entry.line)
+        return _edited(doc, [fixes.replace_line(lines, entry.line, text)]), \
+            Edit(name, "uncommented", entry.line)
     position = _group_position(doc, component, series, name)
-    if position == len(lines) and lines and not lines[-1].endswith((b"\n", b"\r")):
-        lines[-1] = lines[-1] + ending
-    lines.insert(position, text + ending)
-    return lines, Edit(name, "inserted", position + 1)
+    return _edited(doc, [fixes.insert_above(lines, position + 1, text)]), \
+        Edit(name, "inserted", position + 1)
+
+
+def _edited(doc: Document, edits: list[fixes.Edit]) -> list[bytes]:
+    """The document's lines after the edits (built once, in fixes.py)."""
+    return [fixes.apply_edits(doc.data, edits)]
 
 
 def _group_position(doc: Document, component: schema.Component, series: str, name: str
@@ -181,12 +161,10 @@ def _group_position(doc: Document, component: schema.Component, series: str, nam
 
 def unset_one(doc: Document, component: schema.Component, series: str, name: str
               ) -> tuple[list[bytes], list[Edit]]:
-    lines = list(doc.lines)
-    edits = []
-    for entry in _active(doc, _names_for(component, series, name)):
-        lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
-        edits.append(Edit(entry.name or name, "commented", entry.line))
-    return lines, edits
+    lines = fixes.Lines(doc)
+    found = _active(doc, _names_for(component, series, name))
+    done = [Edit(entry.name or name, "commented", entry.line) for entry in found]
+    return _edited(doc, [fixes.comment_out(lines, entry.line) for entry in found]), done
 
 
 def apply(path: str, data: bytes, component: schema.Component, series: str,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from . import dialect, redact, schema
+from . import dialect, fixes, redact, schema
 from .atomic import Write, write_all
-from .edit import Edit, EditError, apply, parse_for_edit, split_ending
+from .edit import Edit, EditError, apply, parse_for_edit
 from .loader import InputError, read_bytes
 from .records import field, record
 from .validate import flavour_of
@@ -113,17 +113,14 @@ def _toggle(data: bytes, component: schema.Component, line: str, comment: bool,
             variable: str) -> bytes:
     doc = parse_for_edit(data, component.file, flavour_of(component))
     wanted = line.strip()
-    lines = list(doc.lines)
+    lines = fixes.Lines(doc)
     for entry in doc.entries:
         text = entry.text.strip()
         # Directive lines too: kopano-docker swaps '!include' lines to change LDAP type.
         if comment and entry.kind in _ACTIVE and text == wanted:
-            lines[entry.line - 1] = b"#" + lines[entry.line - 1].lstrip(b" \t")
-            return b"".join(lines)
+            return fixes.apply_edits(data, [fixes.comment_out(lines, entry.line)])
         if not comment and text.startswith("#") and text.lstrip("#").strip() == wanted:
-            _, ending = split_ending(lines[entry.line - 1])  # keep the line's own ending
-            lines[entry.line - 1] = wanted.encode("utf-8", "surrogateescape") + ending
-            return b"".join(lines)
+            return fixes.apply_edits(data, [fixes.replace_line(lines, entry.line, wanted)])
     for entry in doc.entries:
         text = entry.text.strip()
         done = (text.startswith("#") and text.lstrip("#").strip() == wanted) if comment else \

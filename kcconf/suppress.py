@@ -1,6 +1,7 @@
 """``# kcconf: ...`` comment lines: suppressions and placement hints.
 
-``# kcconf: disable=KC303,KC209`` silences those codes on the next line that is neither
+``# kcconf: disable=KC303,KC209`` silences those codes (or code names, or schema rule
+ids: see selection.py) on the next line that is neither
 blank nor a comment (normally an option line); ``# kcconf: disable-file=KC106`` silences
 them in the whole file; ``# kcconf: component=server release=8.7`` tells kcconf lint
 what a file is. Kopano's readers see plain comments. Shared by ``kcconf validate``
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Document, Kind
 from .records import field, record
+from .selection import known, matches, normal, rule_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,7 +92,7 @@ def collect(doc: Document) -> list[Suppression]:
                     pending.append(item)
                     result.append(item)
                 for key, value in pairs(match.group(1)):
-                    codes = frozenset(c.upper() for c in value.split(",") if c)
+                    codes = frozenset(normal(c) for c in value.split(",") if c)
                     if key == "disable":
                         item = Suppression(doc.path, entry.line, codes, None)
                         pending.append(item)
@@ -130,28 +132,44 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
             by_line.setdefault((s.file, s.target), []).append(s)
     kept = []
     for d in diagnostics:
-        hit = next((s for s in by_line.get((d.file, d.line), ())
-                    if d.code in s.codes or EVERY_CODE in s.codes), None)
+        hit, selector = _covering(by_line.get((d.file, d.line), ()), d, every=True)
         if hit is None:
-            hit = next((s for s in by_line.get((d.file, 0), ()) if d.code in s.codes), None)
+            hit, selector = _covering(by_line.get((d.file, 0), ()), d)
         if hit is None:
             kept.append(d)
         else:
-            hit.used.add(EVERY_CODE if EVERY_CODE in hit.codes else d.code)
+            hit.used.add(selector)
     typos = unknown_codes(suppressions)
     if typos:
         kept = sorted(kept + typos, key=sort_key)
     return kept, suppressions
 
 
+def _covering(candidates: Iterable[Suppression], d: Diagnostic, every: bool = False
+              ) -> tuple[Suppression | None, str]:
+    """The suppression whose selectors (codes, code names, rule ids; ``every``: also a
+    bare ``disable``) name ``d``, and the selector that did."""
+    for s in candidates:
+        if d.code in s.codes:
+            return s, d.code
+        if every and EVERY_CODE in s.codes:
+            return s, EVERY_CODE
+        for selector in s.codes:
+            if selector != EVERY_CODE and matches(selector, d):
+                return s, selector
+    return None, ""
+
+
 def unknown_codes(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
-    """KC603 for a code no kcconf release has (a typo silences nothing), always: unlike
-    an unused one, it can never become right."""
+    """KC603 for a selector that names nothing kcconf has (a typo silences nothing),
+    always: unlike an unused one, it can never become right. Codes, code prefixes, code
+    names and schema rule ids are all real selectors."""
     from .diagnostics import CODES
 
     found = []
     for s in suppressions:
-        for code in sorted(s.codes - {EVERY_CODE} - set(CODES)):
+        odd = sorted(c for c in s.codes - {EVERY_CODE} - set(CODES) if not known(c, rule_ids()))
+        for code in odd:
             s.used.add(code)  # reported here, not again as unused
             found.append(make("KC603", s.file, s.line, 1,
                               f"'kcconf: disable' names {code}, which is not a kcconf code",

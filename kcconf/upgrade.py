@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from . import edit, effective, loader, schema
+from . import edit, effective, fixes, loader, schema
 from .checks import Context
 from .checks.rules import holds
 from .dialect import Kind
@@ -60,8 +60,8 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
     ctx = Context(loaded, component, from_series, old_state, component.at(from_series),
                   environ or {})
     doc = edit.parse_for_edit(data, path, flavour)
-    lines = list(doc.lines)
-    ending = edit.line_ending(doc)
+    lines = fixes.Lines(doc)
+    edits: list[fixes.Edit] = []
     consumed: dict[str, list[str]] = {}
     conversions = []
     for conversion in component.document.get("x-kc-conversions", []):
@@ -74,26 +74,20 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
             for name in conversion["consumes"]:
                 consumed.setdefault(name, []).append(conversion["target"])
     target_options = component.at(to_series)
-    notes: dict[int, bytes] = {}
     for entry in doc.entries:
         if entry.kind is not Kind.OPTION or entry.chunk != 0 or entry.name is None:
             continue
         name = entry.name
         option = target_options.get(name)
-        index = entry.line - 1
         if name in consumed:
             targets = " and ".join(dict.fromkeys(consumed[name]))
-            notes[index] = _note(f"{name}: converted into {targets} for {to_series}", ending)
-            lines[index] = b"#" + lines[index].lstrip(b" \t")
+            edits.extend(fixes.comment_out_with_note(
+                lines, entry.line, f"{name}: converted into {targets} for {to_series}"))
             report.removed.append((name, f"converted into {targets}", entry.line))
         elif option is not None and option.present and option.renamed_to and \
                 target_options.get(option.renamed_to) and \
                 target_options[option.renamed_to].present:
-            body, line_end = edit.split_ending(lines[index])
-            eq = body.index(b"=")
-            lead = body[: len(body) - len(body.lstrip(b" \t"))]
-            lines[index] = lead + option.renamed_to.encode() + b" " + body[eq:].lstrip() + \
-                line_end
+            edits.append(fixes.rename(lines, entry.line, option.renamed_to))
             report.renamed.append((name, option.renamed_to, entry.line))
         elif option is None or not option.present or option.status in ("obsolete", "unused"):
             known_before = component.option(name, from_series)
@@ -105,18 +99,13 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
             state = "removed" if option is None or not option.present else option.status
             see = component.specs.get(name, {}).get("x-kc-see-also")
             hint = f"; see {', '.join(see)}" if see else ""
-            notes[index] = _note(f"{name}: {state} in {since}{hint}", ending)
-            lines[index] = b"#" + lines[index].lstrip(b" \t")
+            edits.extend(fixes.comment_out_with_note(lines, entry.line,
+                                                     f"{name}: {state} in {since}{hint}"))
             report.removed.append((name, f"{state} in {since}", entry.line))
             if known_before.default != old_state.value(name) and not see:
                 report.decisions.append(f"line {entry.line}: {name} was set to a non-default"
                                         f" value and has no replacement in {to_series}")
-    out: list[bytes] = []
-    for index, line in enumerate(lines):
-        if index in notes:
-            out.append(notes[index])
-        out.append(line)
-    current = b"".join(out)
+    current = fixes.apply_edits(data, edits)
     for conversion in conversions:
         value = _fill(conversion["value"], old_state)
         target = conversion["target"]
@@ -132,10 +121,6 @@ def upgrade(path: str, data: bytes, component: schema.Component, from_series: st
     report.new = current
     report.defaults = _changed_defaults(component, old_state, from_series, to_series)
     return report
-
-
-def _note(text: str, ending: bytes) -> bytes:
-    return f"# kcconf upgrade: {text}".encode("utf-8", "surrogateescape") + ending
 
 
 _FIELD = re.compile(r"\{([A-Za-z0-9_]+)(?:\|([^}]*))?\}")

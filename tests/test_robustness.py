@@ -200,7 +200,7 @@ def test_jobs_are_capped_at_four_per_cpu(monkeypatch):
     assert pool.max_jobs() == 8
     started = []
 
-    def parallel(items, settings, release, unused, workers):
+    def parallel(items, settings, release, unused, workers, fix=None):
         started.append(workers)
         return iter(())
 

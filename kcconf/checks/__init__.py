@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from ..diagnostics import Diagnostic
 from ..dialect import find_commented_assignment
 from ..effective import Effective
-from ..loader import Loaded
-from ..records import record
+from ..fixes import Lines
+from ..loader import Assignment, Loaded
+from ..records import field, record
 from ..schema import Component, Option
 from ..templates import Masked
 
@@ -31,6 +32,7 @@ class Context:
     """The file's template analysis (dialect, branches), or None for a plain config."""
     python: bool = False
     """The component is read by the Python services' parser (set from ``component``)."""
+    _lines: dict[str, Lines | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.python = self.component.python
@@ -49,6 +51,20 @@ class Context:
         """A property map checked on its own: whole-configuration checks do not apply."""
         return bool(self.loaded.assignments) and all(a.propmap for a in self.loaded.assignments)
 
+    def lines_of(self, path: str) -> Lines | None:
+        """Byte addressing of a file kcconf read, for fixes; None for a file kcconf only
+        knows from its facts (a package file that is not on this machine)."""
+        if path not in self._lines:
+            doc = next((d for d in self.loaded.documents if d.path == path), None)
+            self._lines[path] = Lines(doc) if doc is not None and not doc.bundled else None
+        return self._lines[path]
+
+    def lines_for(self, a: Assignment) -> Lines | None:
+        """Addressing for fixes of an assignment's line, when edits can address it."""
+        if a.entry.chunk != 0:
+            return None
+        lines = self.lines_of(a.file)
+        return lines if lines is not None and lines.addressable(a.entry.line) else None
     @property
     def partial(self) -> bool:
         """Not every setting is visible here (a property map alone, or a template whose

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, make
-from ..dialect import CXX_LINE_BUFFER, Document, Kind
+from ..dialect import CXX_LINE_BUFFER, Document, Flavour, Kind
+from ..fixes import Edit, Fix
 from . import Context
 from .values import is_template
 
@@ -58,17 +59,26 @@ def _bom(doc: Document) -> Diagnostic:
         return make("KC102", doc.path, 1, 1,
                     "the file starts with a byte order mark: the reader keeps it glued to"
                     f" the first name, so '{_short(name)}' on line 1 is read as an unknown"
-                    " option", "Save the file as UTF-8 without BOM.", severity="error")
+                    " option", "Save the file as UTF-8 without BOM.", severity="error",
+                    fixes=_unbom(doc, "unsafe"))
     if text.startswith("!"):
         return make("KC102", doc.path, 1, 1,
                     "the file starts with a byte order mark: the reader keeps it as part of"
                     f" the first line, so '{_short(text)}' is no directive and is ignored",
-                    "Save the file as UTF-8 without BOM.", severity="error")
+                    "Save the file as UTF-8 without BOM.", severity="error",
+                    fixes=_unbom(doc, "unsafe"))
     return make("KC102", doc.path, 1, 1,
                 "the file starts with a byte order mark: the reader keeps it as part of the"
                 " first line, which changes nothing here (a comment or blank line), but"
                 " would turn a first option into an unknown name",
-                "Save the file as UTF-8 without BOM.", severity="warning")
+                "Save the file as UTF-8 without BOM.", severity="warning",
+                fixes=_unbom(doc, "safe"))
+
+
+def _unbom(doc: Document, applicability: str) -> tuple[Fix, ...]:
+    if doc.bundled:
+        return ()
+    return (Fix("Remove the byte order mark", applicability, (Edit(0, 3, b""),)),)
 
 
 def _long_line(doc: Document, entry) -> Diagnostic:
@@ -91,11 +101,29 @@ def _long_line(doc: Document, entry) -> Diagnostic:
         return make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
                     f"line longer than {limit} bytes: {what}",
                     "Shorten the line; Kopano values keep at most 1023 bytes anyway.",
-                    severity="error")
+                    severity="error", fixes=_split_at_reads(doc, entry.line) if created else ())
     return make("KC104", doc.path, entry.line, CXX_LINE_BUFFER,
                 f"line longer than {limit} bytes: the reader reads the rest as a new line,"
                 " which changes nothing here (no '=' in it), but a long line can hide or"
                 " create a setting", "Shorten the line.", severity="warning")
+
+
+def _split_at_reads(doc: Document, number: int) -> tuple[Fix, ...]:
+    """The over-long line broken where the reader breaks it: each piece it reads as a
+    line of its own becomes one, so the text that is read as an option shows as one."""
+    if doc.bundled or doc.flavour is not Flavour.CXX:
+        return ()
+    lines = doc.lines
+    start = sum(len(line) for line in lines[: number - 1])
+    physical = lines[number - 1]
+    body = physical.rstrip(b"\n")
+    ending = b"\r\n" if doc.crlf else b"\n"
+    limit = CXX_LINE_BUFFER - 1
+    cuts = range(limit, len(body), limit)
+    edits = tuple(Edit(start + cut, start + cut, ending) for cut in cuts)
+    if not edits:
+        return ()
+    return (Fix("Break the line where the reader breaks it", "safe", edits),)
 
 
 def _ignored(ctx: Context, doc: Document, entry) -> Iterator[Diagnostic]:

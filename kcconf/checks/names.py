@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from .. import schema
+from .. import fixes, schema
 from ..diagnostics import Diagnostic, make
+from ..fixes import Fix
 from ..loader import Assignment
 from ..spelling import SUGGEST_CUTOFF, closest  # noqa: F401 - SUGGEST_CUTOFF for callers
 from . import Context
@@ -68,10 +69,14 @@ def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
                        f" {series}: the service reports an unknown option",
                        _status_hint(ctx, option.renamed_to), option=a.name)
             return
+        in_propmap = bool(target.spec.get("x-kc-propmap"))
         hint = (f"Remove it and set {option.renamed_to} in the file named by !propmap."
-                if target.spec.get("x-kc-propmap") else f"Write {option.renamed_to} instead.")
+                if in_propmap else f"Write {option.renamed_to} instead.")
+        found = () if in_propmap or a.propmap else \
+            _rename_fix(ctx, a, option.renamed_to, "safe")
         yield make("KC202", a.file, entry.line, entry.name_col,
-                   f"{a.name} is the old name of {option.renamed_to}", hint, option=a.name)
+                   f"{a.name} is the old name of {option.renamed_to}", hint, option=a.name,
+                   fixes=found)
     status = STATUS_CODES.get(option.status)
     if status:
         code, text = status
@@ -82,6 +87,36 @@ def _name(ctx: Context, a: Assignment) -> Iterator[Diagnostic]:
         yield make("KC210", a.file, entry.line, entry.name_col,
                    f"{a.name} exists only when Kopano was built with {option.build} support",
                    "Without that feature the service reports an unknown option.", option=a.name)
+
+
+def _rename_fix(ctx: Context, a: Assignment, name: str, applicability: str
+                ) -> tuple[Fix, ...]:
+    lines = ctx.lines_for(a)
+    if lines is None:
+        return ()
+    return (Fix(f"Rename {a.name} to {name}", applicability,
+                (fixes.rename(lines, a.entry.line, name),)),)
+
+
+def _comment_fix(ctx: Context, a: Assignment, title: str, applicability: str,
+                 note: str | None = None) -> tuple[Fix, ...]:
+    lines = ctx.lines_for(a)
+    if lines is None:
+        return ()
+    edits = fixes.comment_out_with_note(lines, a.entry.line, note) if note else \
+        (fixes.comment_out(lines, a.entry.line),)
+    return (Fix(title, applicability, edits),)
+
+
+def _removed_note(ctx: Context, name: str, last: str) -> str | None:
+    """What ``kcconf upgrade`` writes above a removed option it comments out: when it
+    went and, from the schema, what replaces it."""
+    order = schema.series_list()
+    later = [s for s in order if schema.series_key(s) > schema.series_key(last)]
+    if not later:
+        return None
+    see = ctx.component.specs.get(name, {}).get("x-kc-see-also")
+    return f"{name}: removed in {later[0]}" + (f"; see {', '.join(see)}" if see else "")
 
 
 def _status_hint(ctx: Context, name: str) -> str:
@@ -100,17 +135,22 @@ def _unknown(ctx: Context, a: Assignment) -> Diagnostic:
         later = schema.series_key(releases[0]) > schema.series_key(ctx.series)
         code = "KC206" if later else "KC207"
         what = (f"is added in {releases[0]}" if later else f"was removed after {releases[-1]}")
+        note = None if later else _removed_note(ctx, a.name, releases[-1])
+        found = () if note is None else _comment_fix(
+            ctx, a, f"Comment out {a.name}, removed in {ctx.series}", "unsafe", note)
         return make(code, a.file, entry.line, entry.name_col,
                     f"{a.name} {what}: unknown in {ctx.series}, {consequence}"
                     f" (valid in {span})",
                     "Choose the release you run with --release, or remove the line.",
-                    severity=severity, option=a.name)
+                    severity=severity, option=a.name, fixes=found)
     hint = suggest(ctx.component, ctx.series, a.name) if len(a.name) <= 100 else \
         "Check the spelling against the component's manual page."
+    meant = meant_name(ctx.component, ctx.series, a.name) if len(a.name) <= 100 else None
+    found = _rename_fix(ctx, a, meant, "unsafe") if meant and not a.propmap else ()
     shown = a.name if len(a.name) <= 60 else a.name[:57] + "..."
     return make("KC201", a.file, entry.line, entry.name_col,
                 f"unknown option {shown!r}{_cause(a)}: {consequence}", hint,
-                severity=severity, option=a.name)
+                severity=severity, option=a.name, fixes=found)
 
 
 def _cause(a: Assignment) -> str:
@@ -124,6 +164,17 @@ def _cause(a: Assignment) -> str:
 
 def _span(releases: list[str]) -> str:
     return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+
+
+@functools.lru_cache(maxsize=4096)
+def meant_name(component: schema.Component, series: str, name: str) -> str | None:
+    """The one option of this component a misspelt name evidently means, or None."""
+    close = closest(name, _names_by_length(component, series))
+    if close is not None:
+        return close
+    lowered = {n.lower(): n for names in _names_by_length(component, series).values()
+               for n in names}
+    return lowered.get(name.lower())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -172,7 +223,9 @@ def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
                 f"{earlier.name} and {later.name} set the same option"
             yield make("KC209", earlier.file, earlier.entry.line, earlier.entry.name_col,
                        f"{what} at {_where(earlier, later)}; the later value wins",
-                       "Keep one assignment.", option=earlier.name)
+                       "Keep one assignment.", option=earlier.name,
+                       fixes=_comment_fix(ctx, earlier, f"Comment out this {earlier.name}:"
+                                          " a later assignment wins", "safe"))
 
 
 def _rendered_later(ctx: Context, writes: list[Assignment]) -> list[Assignment | None]:

@@ -98,7 +98,8 @@ def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
         file, line, col = cause[0], cause[1], 1
         message = f"{message} ({cause[2]})"
     return make("KC401", file, line, col, f"{message} [{rule['id']}]",
-                rule.get("hint", ""), severity=rule["severity"], option=failed[0]["option"])
+                rule.get("hint", ""), severity=rule["severity"], option=failed[0]["option"],
+                rule=rule["id"])
 
 
 def used(ctx: Context, spec: dict[str, Any]) -> bool:

@@ -11,9 +11,10 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .. import schema, templates, values
+from .. import fixes, schema, templates, values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
+from ..fixes import Fix
 from ..loader import Assignment
 from ..redact import MASK
 from ..schema import Option
@@ -105,9 +106,12 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
         return
     where = (a.file, entry.line, entry.value_col)
 
-    def diag(code: str, message: str, hint: str = "", severity: str | None = None) -> Diagnostic:
+    def diag(code: str, message: str, hint: str = "", severity: str | None = None,
+             fixes: tuple[Fix, ...] = ()) -> Diagnostic:
         return make(code, *where, f"{option.name}: {message}", hint, severity=severity,
-                    option=a.name)
+                    option=a.name, fixes=fixes)
+
+    diag.rewrite = _rewriter(ctx, a)  # type: ignore[attr-defined]
 
     if not ctx.python:
         if len(text) * 4 > CXX_VALUE_LIMIT and \
@@ -141,7 +145,9 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
         yield diag("KC303", f"the value includes {text[comment.start() + 1:]!r}:"
                    " Kopano has no comments after a value" if not option.secret else
                    "the value includes a '#' comment: Kopano has no comments after a value",
-                   "Put the comment on its own line, starting with #.")
+                   "Put the comment on its own line, starting with #.",
+                   fixes=() if option.secret or text != a.value else
+                   _comment_above(ctx, a, comment.start()))
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         yield diag("KC316", "the quotes are part of the value: Kopano does not remove them",
                    "Write the value without quotes.")
@@ -149,6 +155,34 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
         yield from _python(ctx, option, text, diag)
     else:
         yield from _cxx(ctx, option, text, diag, bool(comment))
+
+
+def _rewriter(ctx: Context, a: Assignment):
+    """Builds the fix that writes the value anew, when the value is written in the file
+    (not taken from the environment)."""
+
+    def rewrite(title: str, applicability: str, value: str) -> tuple[Fix, ...]:
+        lines = ctx.lines_for(a)
+        if lines is None or a.entry.value != a.value:
+            return ()
+        return (Fix(title, applicability, (fixes.replace_value(lines, a.entry.line, value),)),)
+
+    return rewrite
+
+
+def _comment_above(ctx: Context, a: Assignment, cut: int) -> tuple[Fix, ...]:
+    """The ``# comment`` after a value moved to a comment line of its own above it."""
+    lines = ctx.lines_for(a)
+    if lines is None:
+        return ()
+    text = a.value
+    keep = len(text[:cut].rstrip())
+    entry = a.entry
+    remark = text[cut:].strip()
+    return (Fix("Move the comment to its own line above", "unsafe",
+                (fixes.insert_above(lines, entry.line, remark),
+                 fixes.delete_span(lines, entry.line, entry.value_col + keep,
+                                   entry.value_col + len(text)))),)
 
 
 def _python(ctx: Context, option: Option, text: str, diag) -> Iterator[Diagnostic]:
@@ -239,7 +273,8 @@ def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Itera
     low = text.lower()
     if low in values.CXX_FALSE_WORDS:
         yield diag("KC302", f"{text!r} is read as TRUE in this release: the comparison is"
-                   " case-sensitive before 10.0", f"Write {low}.")
+                   " case-sensitive before 10.0", f"Write {low}.",
+                   fixes=diag.rewrite(f"Write {low}", "unsafe", low))
         return
     if has_comment:
         word = text.split()[0].lower() if text.split() else ""
@@ -250,7 +285,7 @@ def _bool(option: Option, text: str, ci: bool, diag, has_comment: bool) -> Itera
     bare = low.strip("\"'")
     if bare in FALSE_LOOKING or bare in values.CXX_FALSE_WORDS:
         yield diag("KC302", f"{text!r} is read as TRUE: only no, false and 0 mean false",
-                   "Write no.")
+                   "Write no.", fixes=diag.rewrite("Write no", "unsafe", "no"))
         return
     if low not in TRUE_WORDS:
         yield diag("KC301", f"{text!r} is not a boolean word: the service reads it as true",
@@ -269,11 +304,25 @@ def _integer(option: Option, text: str, diag, has_comment: bool,
     rest = text[number.end:].strip()
     if rest and not has_comment:
         yield diag("KC306", f"{text!r} is read as {number.value}: the text after the number"
-                   " is ignored", f"Write {number.value}.")
+                   " is ignored", f"Write {number.value}.",
+                   fixes=diag.rewrite(f"Write {number.value}", "safe", str(number.value)))
     if base == 0 and re.match(r"^[+-]?0[0-9]", text.strip()):
+        stripped = text.strip()
+        sign = "-" if stripped.startswith("-") else ""
+        decimal = sign + (stripped.lstrip("+-").lstrip("0") or "0")
+        if rest:
+            choices: tuple[Fix, ...] = ()
+        elif decimal == str(number.value):  # 0 to 7: both readings agree
+            choices = diag.rewrite(f"Write {decimal}", "safe", decimal)
+        else:
+            choices = diag.rewrite(f"Write {number.value} (the octal reading the service"
+                                   " makes)", "unsafe", str(number.value)) + \
+                diag.rewrite(f"Write {decimal} (the number read as decimal)", "unsafe",
+                             decimal)
         yield diag("KC307", f"{text!r} starts with 0, so the service reads it as octal:"
                    f" {number.value}", f"Write {number.value} without the leading zero, or"
-                   f" {text.strip().lstrip('+-0') or '0'} if you meant decimal.")
+                   f" {text.strip().lstrip('+-0') or '0'} if you meant decimal.",
+                   fixes=choices)
     table = option.spec.get("x-kc-flag-bits")
     if table and number.value >= 0:
         yield from _flag_bits(option, number.value, table, series, diag)

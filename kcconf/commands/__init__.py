@@ -7,6 +7,10 @@ import sys
 from .. import escape
 from ..cli import UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..fixing import FixMode
+
 
 def error(message: str) -> None:
     """One line on standard error, escaped like all text for people (a newline in a
@@ -31,3 +35,15 @@ def read_input(path: str, stdin_name: str | None = None) -> tuple[str, bytes | N
     if len(data) > MAX_FILE_SIZE:
         raise UsageError("<stdin>: too large for a Kopano config file")
     return stdin_name or "<stdin>", data
+
+
+def fix_mode(args) -> FixMode | None:
+    """The fix mode --fix, --unsafe-fixes and --diff ask for (lint and validate);
+    --unsafe-fixes alone is a usage error."""
+    if not (args.fix or args.diff):
+        if args.unsafe_fixes:
+            raise UsageError("--unsafe-fixes needs --fix or --diff")
+        return None
+    from ..fixing import FixMode
+
+    return FixMode(unsafe=args.unsafe_fixes, diff=args.diff)

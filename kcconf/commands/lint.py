@@ -19,7 +19,11 @@ from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_includ
 from ..diagnostics import CODES, FROM_WORD, SEVERITY_RANK
 from ..lint import FileResult, SettingsError, lint, lint_file, list_files, load_settings
 from ..selection import SelectionError, selected_codes
-from . import error, read_input
+from . import error, fix_mode, read_input
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..fixing import FixMode
 
 
 def _start(paths: list[str]) -> str:
@@ -54,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         wanted = selected_codes(args.select, args.extend_select, args.ignore)
     except SelectionError as err:
         raise UsageError(str(err)) from None
+    fix = fix_mode(args)
+    if fix is not None and wanted is not None:
+        fix = fix.only(wanted)  # fixes of codes not reported are not applied either
     threshold = SEVERITY_RANK["warning" if args.strict else FROM_WORD[args.fail_on]]
     out = sys.stdout
     with contextlib.suppress(AttributeError, ValueError):
@@ -61,12 +68,14 @@ def run(args: argparse.Namespace) -> int:
         out.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     formatter = formats.get(args.format, colour=use_colour(args.color, out), quiet=args.quiet,
                             hints=not args.no_hints)
-    totals = formats.Totals()
+    totals = formats.Totals(fixing=fix is not None)
+    if fix is not None and fix.diff:
+        return _show_diffs(args, settings, fix)
     per_code: Counter[str] = Counter()
     failing = False
     streaming = args.format in ("text", "github")
     formatter.begin(out)
-    for result in _results(args, settings):
+    for result in _results(args, settings, fix):
         if wanted is not None:
             result.diagnostics = [d for d in result.diagnostics if d.code in wanted]
         totals.add(result)
@@ -117,19 +126,43 @@ def _list(args: argparse.Namespace, settings) -> int:
     return EXIT_TROUBLE if trouble else EXIT_OK
 
 
-def _results(args: argparse.Namespace, settings) -> Iterator[FileResult]:
+def _results(args: argparse.Namespace, settings, fix: FixMode | None = None
+             ) -> Iterator[FileResult]:
     """Files from the paths, in parallel; '-' is standard input, named --stdin-filename."""
     if args.paths == ["-"]:
         name, data = read_input("-", args.stdin_filename)
-        yield lint_file(name, settings, args.release, args.report_unused_suppressions, data)
+        if fix is not None and not fix.diff:
+            raise UsageError("--fix cannot write back to standard input; use --diff")
+        yield lint_file(name, settings, args.release, args.report_unused_suppressions, data,
+                        fix=fix)
         return
     if "-" in args.paths:
         raise UsageError("'-' (standard input) cannot be mixed with other paths")
     yield from lint(args.paths or ["."], settings, args.release, args.jobs,
-                    args.report_unused_suppressions)
+                    args.report_unused_suppressions, fix)
 
 
 def _statistics(out: TextIO, per_code: Counter[str]) -> None:
     """Findings per code, most first, as ruff --statistics prints them."""
     for code, count in sorted(per_code.items(), key=lambda item: (-item[1], item[0])):
         out.write(f"{count:5d}  {code}  {CODES[code].name if code in CODES else ''}\n")
+
+
+def _show_diffs(args: argparse.Namespace, settings, fix: FixMode) -> int:
+    """``--diff``: the fixes as one unified diff per file; nothing written. Exit 1 when
+    there is something to fix, so a CI step can ask whether fixes are pending."""
+    totals = formats.Totals(fixing=True)
+    for result in _results(args, settings, fix):
+        totals.add(result)
+        if result.error is not None:
+            error(result.error)
+        if result.diff:
+            sys.stdout.write(result.diff)
+    if not args.quiet:
+        files = "file" if totals.fixed_files == 1 else "files"
+        remaining = sum(totals.counts.values())
+        sys.stderr.write(f"would fix {totals.fixed} in {totals.fixed_files} {files};"
+                         f" {remaining} findings remain after the fixes\n")
+    if totals.unreadable:
+        return EXIT_TROUBLE
+    return EXIT_FINDINGS if totals.fixed else EXIT_OK

@@ -14,7 +14,7 @@ from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
 from ..validate import ComponentError
 from ..validate import run as validate_one
-from . import error, read_input
+from . import error, fix_mode, read_input
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
     except ReleaseError as err:
         raise UsageError(str(err)) from None
     check_include_root(args.include_root)
+    fix = fix_mode(args)
+    if fix is not None and not fix.diff and "-" in args.files:
+        raise UsageError("--fix cannot write back to standard input; use --diff")
+    fixed = 0
     colour = use_colour(args.color, sys.stdout)
     failing = {"error", "warning"} if args.strict else {"error"}
     trouble = False
@@ -67,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
             result = validate_one(name, args.component, release, data=data,
                                   check_host=args.check_host,
                                   include_root=args.include_root)
+            if fix is not None and any(d.fixes for d in result.diagnostics):
+                result, count = _fix(args, name, data, result, fix, release)
+                fixed += count
         except (InputError, ComponentError, UsageError) as err:
             error(str(err))
             trouble = True
@@ -87,7 +94,67 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         report.write_json(sys.stdout, json_files, counts)
     elif not args.quiet:
-        sys.stdout.write(report.summary(counts, checked) + "\n")
+        line = report.summary(counts, checked)
+        if fix is not None:
+            verb = "would fix" if fix.diff else "fixed"
+            line += f"; {verb} {fixed}, {len(all_diagnostics)} remain"
+        sys.stdout.write(line + "\n")
     if trouble:
         return EXIT_TROUBLE
     return EXIT_FINDINGS if any(d.severity in failing for d in all_diagnostics) else EXIT_OK
+
+
+def _fix(args: argparse.Namespace, path: str, data: bytes | None, result, fix,
+         release: str | None):
+    """Apply the file's fixes (``validate --fix``) under its lock, or print them as a
+    diff; the result of checking the fixed file, and how many fixes were applied."""
+    from ..atomic import WriteError
+    from ..loader import read_bytes
+
+    if data is None:
+        if os.path.isdir(path):
+            return result, 0  # a fragment directory: its files are fixed one by one
+        data = read_bytes(path)
+    if result.loaded.root.data != data:
+        return result, 0  # a template, checked with its template lines masked
+
+    def check(new: bytes):
+        again = validate_one(path, args.component, release, data=new,
+                             check_host=args.check_host, include_root=args.include_root)
+        return again.diagnostics, again.effective
+
+    try:
+        return _fix_locked(args, path, data, result, fix, release, check)
+    except WriteError as err:  # one line, like every input error (atomic stays lazy)
+        raise UsageError(str(err)) from None
+
+
+def _fix_locked(args, path, data, result, fix, release, check):
+    """``_fix`` from reading the file under its lock to writing it."""
+    from contextlib import nullcontext
+
+    from ..atomic import locked, write_atomic
+    from ..edit import redactor_for, unified_diff
+    from ..fixing import fix_loop
+    from ..loader import read_bytes
+
+    with nullcontext() if fix.diff else locked([path]):
+        if not fix.diff:
+            current = read_bytes(path)
+            if current != data:
+                data = current
+                result = validate_one(path, args.component, release, data=data,
+                                      check_host=args.check_host,
+                                      include_root=args.include_root)
+        outcome = fix_loop(path, data, check, fix.unsafe, (result.diagnostics,
+                                                             result.effective))
+        if outcome.data == data:
+            return result, 0
+        final = validate_one(path, args.component, release, data=outcome.data,
+                             check_host=args.check_host, include_root=args.include_root)
+        if fix.diff:
+            masks = redactor_for(path, result.component, data, outcome.data)
+            sys.stdout.write(unified_diff(path, data, outcome.data, masks))
+        else:
+            write_atomic(path, outcome.data, original=data)
+        return final, outcome.fixed

@@ -26,8 +26,15 @@ class Totals:
     unplaced: int = 0
     unreadable: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    fixing: bool = False
+    """``lint --fix``: the summary says how many findings were fixed and how many remain."""
+    fixed: int = 0
+    fixed_files: int = 0
 
     def add(self, result: FileResult) -> None:
+        if result.fixed:
+            self.fixed += result.fixed
+            self.fixed_files += 1
         if result.error is not None:
             self.unreadable += 1
             return
@@ -75,10 +82,18 @@ def summary_line(totals: Totals) -> str:
         extra.append(f"{totals.unplaced} not placed")
     if totals.unreadable:
         extra.append(f"{totals.unreadable} unreadable")
-    if not extra:
-        return line
-    head, sep, tail = line.partition(": ")
-    return f"{head} ({', '.join(extra)}){sep}{tail}"
+    if extra:
+        head, sep, tail = line.partition(": ")
+        line = f"{head} ({', '.join(extra)}){sep}{tail}"
+    return line + fix_summary(totals) if totals.fixing else line
+
+
+def fix_summary(totals: Totals) -> str:
+    """``; fixed N in M files, K remain`` for lint --fix."""
+    remaining = sum(totals.counts.values())
+    files = "file" if totals.fixed_files == 1 else "files"
+    return (f"; fixed {totals.fixed} in {totals.fixed_files} {files}, {remaining} remain"
+            if totals.fixed else f"; nothing fixed, {remaining} remain")
 
 
 class Formatter(Protocol):

@@ -12,7 +12,16 @@ The modules: ``settings`` (the project settings), ``discovery`` (finding files),
 ``templates`` (masking template lines), ``check`` (one file), ``pool`` (many files).
 """
 
-from .check import Listed, check_bytes, lint_file, list_file, place, safe_lint_file
+from .check import (
+    FixMode,
+    Listed,
+    check_bytes,
+    fix_file,
+    lint_file,
+    list_file,
+    place,
+    safe_lint_file,
+)
 from .discovery import discover, is_candidate, list_files
 from .pool import lint
 from .result import FileResult
@@ -28,12 +37,14 @@ from .templates import is_template, mask_template_lines
 
 __all__ = [
            "FileResult",
+           "FixMode",
            "Listed",
            "PathPattern",
            "ProjectSettings",
            "SettingsError",
            "check_bytes",
            "discover",
+           "fix_file",
            "is_candidate",
            "is_template",
            "lint",

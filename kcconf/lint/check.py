@@ -6,11 +6,14 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from .. import fragments, placement, schema
 from ..diagnostics import Diagnostic, make, sort_key
+from ..fixing import FixMode
 from ..loader import InputError, read_bytes
 from ..records import record
+from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
 from ..validate import run as validate_run
@@ -27,13 +30,16 @@ cannot know ($VARIABLE values come from the service's environment)."""
 
 
 def lint_file(path: str, settings: ProjectSettings, release: str | None = None,
-              unused: bool = False, data: bytes | None = None) -> FileResult:
+              unused: bool = False, data: bytes | None = None,
+              fix: FixMode | None = None) -> FileResult:
     """Place and check one file (``data``: its bytes, read from standard input under the
     name ``path``); never raises for a problem with the file itself."""
     placed = place(path, settings, release, data)
     if isinstance(placed, FileResult):
         return placed
     component, series, data = placed
+    if fix is not None and data is not None:
+        return fix_file(path, data, component, series, settings, unused, fix)
     return check_bytes(path, data, component, series, settings, unused)
 
 
@@ -125,12 +131,20 @@ def check_bytes(path: str, data: bytes | None, component: str, series: str,
     """Check a file's bytes as lint does, wherever they come from: a file on disk, or an
     editor's buffer (the same verdicts in CI and while typing); None reads ``path``
     (a fragment directory is joined)."""
+    return _check(path, data, component, series, settings, unused)[0]
+
+
+def _check(path: str, data: bytes | None, component: str, series: str,
+           settings: ProjectSettings, unused: bool = False) -> tuple[FileResult, Any]:
+    """``check_bytes``, with the validation result (None when fixes cannot address the
+    bytes: a template, whose lines were masked before checking, or a joined fragment
+    directory)."""
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
                               repository=repository_of(path, settings))
     except InputError as err:
-        return FileResult(path, component, series, [], str(err))
+        return FileResult(path, component, series, [], str(err)), None
     diagnostics = [d for d in result.diagnostics if d.code not in HOST_DEPENDENT]
     if unused:
         extra = unused_suppressions(result.suppressions)
@@ -139,7 +153,58 @@ def check_bytes(path: str, data: bytes | None, component: str, series: str,
     diagnostics = finish(diagnostics, settings)
     if diagnostics:
         end_columns(diagnostics, result.loaded.documents)
-    return FileResult(path, component, series, diagnostics)
+    addressable = data is not None and result.loaded.root.data == data
+    return FileResult(path, component, series, diagnostics), result if addressable else None
+
+
+def fix_file(path: str, data: bytes, component: str, series: str, settings: ProjectSettings,
+             unused: bool, mode: FixMode) -> FileResult:
+    """Check a file and apply its fixes (``lint --fix``): written atomically under the
+    file's lock, or only shown as a diff."""
+    first, result = _check(path, data, component, series, settings, unused)
+    if result is None or first.error is not None or \
+            not any(d.fixes and d.file == path for d in first.diagnostics):
+        return first
+    from ..atomic import WriteError, locked, write_atomic
+
+    try:
+        with nullcontext() if mode.diff else locked([path]):
+            current = data if mode.diff else read_bytes(path)
+            if current != data:  # changed since it was read: check what is there now
+                data = current
+                first, result = _check(path, data, component, series, settings, unused)
+                if result is None or first.error is not None:
+                    return first
+            outcome = _fix_bytes(path, data, component, series, settings, unused, mode,
+                                 (first.diagnostics, result.effective))
+            done = FileResult(path, component, series, outcome.diagnostics,
+                              fixed=outcome.fixed)
+            if outcome.data == data:
+                return done
+            if mode.diff:
+                from ..edit import redactor_for, unified_diff
+
+                masks = redactor_for(path, schema.load(component), data, outcome.data)
+                done.diff = unified_diff(path, data, outcome.data, masks)
+                return done
+            write_atomic(path, outcome.data, original=data)
+            return done
+    except (WriteError, InputError) as err:
+        return FileResult(path, component, series, first.diagnostics, str(err))
+
+
+def _fix_bytes(path: str, data: bytes, component: str, series: str,
+               settings: ProjectSettings, unused: bool, mode: FixMode,
+               first: tuple[list[Diagnostic], Any]) -> Any:
+    from ..fixing import fix_loop
+
+    def check(new: bytes) -> tuple[list[Diagnostic], Any]:
+        found, result = _check(path, new, component, series, settings, unused)
+        if found.error is not None or result is None:
+            raise ValueError(found.error or "not checked")
+        return found.diagnostics, result.effective
+
+    return fix_loop(path, data, check, mode.unsafe, first, codes=mode.codes)
 
 
 def repository_of(path: str, settings: ProjectSettings) -> str:
@@ -167,10 +232,11 @@ def _checkout_of(folder: str) -> str:
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:
     """Codes the settings disable are dropped; severity overrides applied."""
     if settings.disable:
-        diagnostics = [d for d in diagnostics if d.code not in settings.disable]
+        diagnostics = [d for d in diagnostics if d.code not in settings.disable and
+                       first_match(settings.disable, d) is None]
     if settings.severity:
         for d in diagnostics:
-            d.severity = settings.severity.get(d.code, d.severity)
+            d.severity = lookup(settings.severity, d) or d.severity
     return diagnostics
 
 
@@ -200,10 +266,10 @@ def end_columns(diagnostics: list[Diagnostic], documents: Iterable[Any]) -> None
 
 
 def safe_lint_file(path: str, settings: ProjectSettings, release: str | None,
-                   unused: bool) -> FileResult:
+                   unused: bool, fix: FixMode | None = None) -> FileResult:
     """An internal error on one file is reported for that file; the others go on."""
     try:
-        return lint_file(path, settings, release, unused)
+        return lint_file(path, settings, release, unused, fix=fix)
     except Exception as err:  # reported as one line; exit status 2
         return FileResult(path, None, None, [], f"{path}: internal error: {type(err).__name__}:"
                                                  f" {err} (please report this)")

@@ -12,7 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 
-from .check import safe_lint_file
+from .check import FixMode, safe_lint_file
 from .discovery import discover
 from .result import FileResult
 from .settings import ProjectSettings
@@ -20,25 +20,26 @@ from .settings import ProjectSettings
 IN_PROCESS_BELOW = 20
 """Fewer files than this are checked here: a process pool costs more than it saves."""
 
-_WORKER: tuple[ProjectSettings, str | None, bool] | None = None
+_WORKER: tuple[ProjectSettings, str | None, bool, FixMode | None] | None = None
 
 
 
 
-def _init_worker(settings: ProjectSettings, release: str | None, unused: bool) -> None:
+def _init_worker(settings: ProjectSettings, release: str | None, unused: bool,
+                 fix: FixMode | None = None) -> None:
     """Once per worker (which has kcconf imported already, by fork or by unpickling)."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     # What the worker inherited (modules, schemas) lives as long as it does: keep the
     # cycle collector from walking it again and again.
     gc.freeze()
-    _WORKER = (settings, release, unused)
+    _WORKER = (settings, release, unused, fix)
 
 
 def _check_batch(paths: list[str]) -> list[FileResult]:
     assert _WORKER is not None
-    settings, release, unused = _WORKER
-    return [safe_lint_file(path, settings, release, unused) for path in paths]
+    settings, release, unused, fix = _WORKER
+    return [safe_lint_file(path, settings, release, unused, fix) for path in paths]
 
 
 JOBS_PER_CPU = 4
@@ -50,7 +51,8 @@ def max_jobs() -> int:
 
 
 def lint(paths: Iterable[str], settings: ProjectSettings, release: str | None = None,
-         jobs: int = 0, unused: bool = False) -> Iterator[FileResult]:
+         jobs: int = 0, unused: bool = False, fix: FixMode | None = None
+         ) -> Iterator[FileResult]:
     """Results in discovery order. Few files run here; many run on all cores."""
     items = discover(paths, settings)
     head = list(islice(items, IN_PROCESS_BELOW))
@@ -58,17 +60,18 @@ def lint(paths: Iterable[str], settings: ProjectSettings, release: str | None = 
     if len(head) < IN_PROCESS_BELOW or workers == 1:
         for item in chain(head, items):
             yield item if isinstance(item, FileResult) else \
-                safe_lint_file(item, settings, release, unused)
+                safe_lint_file(item, settings, release, unused, fix)
         return
-    yield from _parallel(chain(head, items), settings, release, unused, workers)
+    yield from _parallel(chain(head, items), settings, release, unused, workers, fix)
 
 
 def _parallel(items: Iterator[str | FileResult], settings: ProjectSettings, release: str | None,
-              unused: bool, workers: int) -> Iterator[FileResult]:
+              unused: bool, workers: int, fix: FixMode | None = None
+              ) -> Iterator[FileResult]:
     window = workers * 4  # batches in flight: bounds memory and the reorder buffer
     pending: deque[tuple[list[str], Future | list[FileResult]]] = deque()
     pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(settings, release, unused))
+        max_workers=workers, initializer=_init_worker, initargs=(settings, release, unused, fix))
     submitted = 0
 
     def submit(batch: list[str]) -> None:
@@ -80,7 +83,8 @@ def _parallel(items: Iterator[str | FileResult], settings: ProjectSettings, rele
                 return
             except (BrokenProcessPool, RuntimeError):
                 pool = None
-        pending.append((batch, [safe_lint_file(p, settings, release, unused) for p in batch]))
+        pending.append((batch, [safe_lint_file(p, settings, release, unused, fix)
+                                for p in batch]))
 
     def take() -> list[FileResult]:
         nonlocal pool
@@ -91,7 +95,7 @@ def _parallel(items: Iterator[str | FileResult], settings: ProjectSettings, rele
             return work.result()
         except BrokenProcessPool:
             pool = None  # a worker died (killed, out of memory): go on without the pool
-            return [safe_lint_file(p, settings, release, unused) for p in batch]
+            return [safe_lint_file(p, settings, release, unused, fix) for p in batch]
 
     def ready() -> bool:
         work = pending[0][1]

@@ -14,6 +14,10 @@ class FileResult:
     diagnostics: list[Diagnostic]
     error: str | None = None
     """An input error (unreadable file, bad hint...): stderr, exit status 2."""
+    fixed: int = 0
+    """Fixes applied (or, with --diff, shown) by ``lint --fix``."""
+    diff: str = ""
+    """The fixes as a unified diff, secrets masked (``lint --fix --diff``)."""
 
     @property
     def placed(self) -> bool:

@@ -14,6 +14,7 @@ import tomllib
 from .. import schema
 from ..diagnostics import FROM_WORD
 from ..records import field, record
+from ..selection import normal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -155,16 +156,16 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
     settings.ignore = [PathPattern.parse(p) for p in _strings(data.get("ignore", []), fail,
                                                                 "ignore")]
     codes = _strings(data.get("disable", []), fail, "disable")
-    settings.disable = frozenset(c.upper() for c in codes)
+    settings.disable = frozenset(normal(c) for c in codes)
     _known_codes(settings.disable, fail, "disable")
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
         raise fail("'severity' must be a table of CODE = \"error\" | \"warning\" | \"note\"")
-    _known_codes({code.upper() for code in severity}, fail, "severity")
+    _known_codes({normal(code) for code in severity}, fail, "severity")
     for code, level in severity.items():
         if level not in FROM_WORD:
             raise fail(f"severity of {code}: {level!r} is not error, warning or note")
-        settings.severity[code.upper()] = FROM_WORD[level]
+        settings.severity[normal(code)] = FROM_WORD[level]
     files = data.get("files", [])
     if not isinstance(files, list):
         raise fail("'files' must be an array of tables ([[files]])")
@@ -185,10 +186,12 @@ def parse_settings(data: Any, source: str) -> ProjectSettings:
 
 
 def _known_codes(codes: set[str] | frozenset[str], fail, key: str) -> None:
-    """A code no release has is a typo: it would silence or change nothing."""
-    from ..diagnostics import CODES
+    """A selector that names nothing (no code, code name or schema rule id) is a typo:
+    it would silence or change nothing. A code prefix is refused here too: a setting
+    names the codes it changes."""
+    from ..selection import known, rule_ids
 
-    unknown = sorted(set(codes) - set(CODES))
+    unknown = sorted(c for c in codes if not known(c, rule_ids(), prefixes=False))
     if unknown:
         raise fail(f"'{key}': {unknown[0]} is not a kcconf code ('kcconf explain' lists them)")
 

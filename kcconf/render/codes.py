@@ -36,6 +36,8 @@ def page(entry: dict[str, Any]) -> str:
     out.append(_block(entry["example"]))
     out.append(_heading("Fix", "-"))
     out.append(_block(entry["fix"]))
+    out.append(_heading("Fix safety", "-"))
+    out.append(f"**Fixable by kcconf lint --fix:** {entry['fixable']}. {entry['fix-safety']}\n")
     out.append(_heading("Suppressing", "-"))
     out.append(suppressing(entry))
     return "\n".join(out)
@@ -72,7 +74,8 @@ def explain(entry: dict[str, Any]) -> str:
     fix = entry["fix"].replace("\\n", "\n    ")
     return (f"{entry['code']} {entry['name']} ({WORD[entry['severity']]})\n\n"
             f"{entry['explanation']}\n\nExample ({entry['component']}.cfg):\n    {example}\n\n"
-            f"Fix:\n    {fix}\n")
+            f"Fix:\n    {fix}\n\n"
+            f"Fixable by kcconf lint --fix: {entry['fixable']}. {entry['fix-safety']}\n")
 
 
 def generated_files():
