@@ -51,7 +51,11 @@ class Kind(enum.Enum):
 
 @record(slots=True)
 class Entry:
-    """One line as the reader sees it, with 1-based positions in the physical file."""
+    """One line as the reader sees it, with 1-based positions in the physical file.
+
+    A big file has millions of entries, so an entry holds only what most lines have;
+    what few lines have (a directive, a cut, a note) is in ``rare``, and the raw bytes
+    of name and value are made again from the text when asked for."""
 
     kind: Kind
     line: int
@@ -61,14 +65,61 @@ class Entry:
     value: str | None = None
     name_col: int = 1
     value_col: int = 1
-    directive: str | None = None
-    argument: str | None = None
-    chunk: int = 0
-    """0 for the start of a physical line; n for the n-th 4095-byte continuation."""
-    raw_name: bytes | None = None
-    raw_value: bytes | None = None
-    note: str | None = None
-    """A fact about how the reader treated this line (``nul``, ``no-newline``...)."""
+    rare: tuple[str | None, str | None, int, str | None] | None = None
+    """(directive, argument, chunk, note), or None when all are unset: see ``make_entry``."""
+
+    @property
+    def directive(self) -> str | None:
+        return self.rare[0] if self.rare else None
+
+    @property
+    def argument(self) -> str | None:
+        return self.rare[1] if self.rare else None
+
+    @property
+    def chunk(self) -> int:
+        """0 for the start of a physical line; n for the n-th 4095-byte continuation."""
+        return self.rare[2] if self.rare else 0
+
+    @property
+    def note(self) -> str | None:
+        """A fact about how the reader treated this line (``nul``, ``no-newline``...)."""
+        return self.rare[3] if self.rare else None
+
+    @property
+    def raw_name(self) -> bytes | None:
+        """The name's bytes in the file (text keeps bytes that are not UTF-8 as
+        surrogates, so they come back exactly)."""
+        return None if self.name is None else self.name.encode("utf-8", "surrogateescape")
+
+    @property
+    def raw_value(self) -> bytes | None:
+        return None if self.value is None else self.value.encode("utf-8", "surrogateescape")
+
+
+def make_entry(kind: Kind, line: int, text: str, name: str | None = None,
+               value: str | None = None, name_col: int = 1, value_col: int = 1, *,
+               directive: str | None = None, argument: str | None = None, chunk: int = 0,
+               note: str | None = None) -> Entry:
+    """An Entry with any of the rare fields set (those left unset cost nothing)."""
+    rare = (directive, argument, chunk, note) \
+        if directive is not None or argument is not None or chunk or note is not None else None
+    return Entry(kind, line, text, name, value, name_col, value_col, rare)
+
+
+SHARED_TEXTS = 4096
+"""Distinct line texts remembered while splitting a file, so that repeated lines (a
+generated file, the same line a million times) share one string."""
+
+
+def _shared(cache: dict[str, str], text: str) -> str:
+    known = cache.get(text)
+    if known is not None:
+        return known
+    if len(cache) >= SHARED_TEXTS:
+        cache.clear()
+    cache[text] = text
+    return text
 
 
 @record(slots=True)
@@ -288,11 +339,12 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
     trim = _TRIM_TEXT
     count = text.count
     number, previous = 0, 0
+    texts: dict[str, str] = {}
     for match in _KEPT_LINE.finditer(text):
         start = match.start(1)
         number += count("\n", previous, start)
         previous = start
-        line = match.group(1)
+        line = _shared(texts, match.group(1))
         if line[0] == "!":
             physical = line.encode() + (b"\n" if match.end() < size else b"")
             for entry in _cxx_entries_general([physical]):
@@ -308,7 +360,7 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         head = line[:eq]
         name = head.strip(trim)
         if not name:
-            append(Entry(ignored, number, line, note="empty-name"))
+            append(make_entry(ignored, number, line, note="empty-name"))
             continue
         after = line[eq + 1 :]
         value = after.strip(trim)
@@ -316,8 +368,7 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         if not value and match.end() < size:
             value_col += 1  # the line reader's blank value runs past the newline too
         append(Entry(option, number, line, name, value,
-                     len(head) - len(head.lstrip(trim)) + 1, value_col,
-                     raw_name=name.encode(), raw_value=value.encode()))
+                     len(head) - len(head.lstrip(trim)) + 1, value_col))
     return out
 
 
@@ -332,6 +383,7 @@ def _cxx_entries(lines: list[bytes], comments: bool = True,
     append = out.append
     comment, option, blank, ignored = Kind.COMMENT, Kind.OPTION, Kind.BLANK, Kind.IGNORED
     trim = _TRIM_TEXT
+    texts: dict[str, str] = {}
     for number, physical in _numbered(lines, comments, data):
         first = physical[:1]
         if first == b"#" and len(physical) <= limit and b"\0" not in physical:
@@ -347,6 +399,7 @@ def _cxx_entries(lines: list[bytes], comments: bool = True,
             continue
         line = physical.decode("ascii")
         eq = line.find("=")
+        text = _shared(texts, line.rstrip("\n"))
         if eq < 0:
             if line.strip(trim):
                 append(Entry(ignored, number, line.rstrip("\n")))
@@ -356,14 +409,13 @@ def _cxx_entries(lines: list[bytes], comments: bool = True,
         head = line[:eq]
         name = head.strip(trim)
         if not name:
-            append(Entry(ignored, number, line.rstrip("\n"), note="empty-name"))
+            append(make_entry(ignored, number, line.rstrip("\n"), note="empty-name"))
             continue
         after = line[eq + 1 :]
         value = after.strip(trim)
-        append(Entry(option, number, line.rstrip("\n"), name, value,
+        append(Entry(option, number, text, name, value,
                      len(head) - len(head.lstrip(trim)) + 1,
-                     eq + 2 + len(after) - len(after.lstrip(trim)),
-                     raw_name=name.encode(), raw_value=value.encode()))
+                     eq + 2 + len(after) - len(after.lstrip(trim))))
     return out
 
 
@@ -379,27 +431,26 @@ def _cxx_entry(chunk: bytes, number: int, index: int, char_base: int,
         return char_base + _col(chunk[:pos])
 
     if not chunk:
-        return Entry(Kind.BLANK, number, text, chunk=index, note=note)
+        return make_entry(Kind.BLANK, number, text, chunk=index, note=note)
     if chunk[:1] == b"#":
-        return Entry(Kind.COMMENT, number, text, chunk=index, note=note)
+        return make_entry(Kind.COMMENT, number, text, chunk=index, note=note)
     if chunk[:1] == b"!":
         return _cxx_directive(chunk, number, index, text, note, no_newline)
     eq = chunk.find(b"=")
     if eq < 0:
         kind = Kind.BLANK if not chunk.strip(CXX_TRIM) else Kind.IGNORED
-        return Entry(kind, number, text, chunk=index, note=note)
+        return make_entry(kind, number, text, chunk=index, note=note)
     raw_name = chunk[:eq].strip(CXX_TRIM)
     raw_value = chunk[eq + 1 :].strip(CXX_TRIM)
     if not raw_name:
-        return Entry(Kind.IGNORED, number, text, chunk=index, note=note or "empty-name")
+        return make_entry(Kind.IGNORED, number, text, chunk=index, note=note or "empty-name")
     name_pos = len(chunk[:eq]) - len(chunk[:eq].lstrip(CXX_TRIM))
     after = chunk[eq + 1 :]
     value_pos = eq + 1 + len(after) - len(after.lstrip(CXX_TRIM))
-    return Entry(
+    return make_entry(
         Kind.OPTION, number, text,
         name=decode(raw_name), value=decode(raw_value),
-        name_col=col_at(name_pos), value_col=col_at(value_pos),
-        chunk=index, raw_name=raw_name, raw_value=raw_value, note=note,
+        name_col=col_at(name_pos), value_col=col_at(value_pos), chunk=index, note=note,
     )
 
 
@@ -418,7 +469,7 @@ def _cxx_directive(chunk: bytes, number: int, index: int, text: str, note: str |
         argument = None
         if no_newline:
             note = "no-argument-at-eof"
-    return Entry(Kind.DIRECTIVE, number, text, directive=name, argument=argument,
+    return make_entry(Kind.DIRECTIVE, number, text, directive=name, argument=argument,
                  chunk=index, note=note)
 
 

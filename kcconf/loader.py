@@ -79,11 +79,20 @@ ON_HOST = Includes()
 
 @record(slots=True)
 class Assignment:
-    name: str
-    value: str
+    """An option line in the order the service applies it (one per line of a big file,
+    so its name and value are the entry's, not copies)."""
+
     entry: Entry
     file: str
     propmap: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.entry.name  # type: ignore[return-value]  (an option line has one)
+
+    @property
+    def value(self) -> str:
+        return self.entry.value  # type: ignore[return-value]
 
 
 @record(slots=True)
@@ -249,7 +258,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
             index += 1
             if entry.kind is Kind.OPTION and entry.name is not None and entry.value is not None:
                 loaded.assignments.append(
-                    Assignment(entry.name, entry.value, entry, doc.path, propmap))
+                    Assignment(entry, doc.path, propmap))
             elif entry.kind is Kind.DIRECTIVE and flavour is Flavour.CXX:
                 outcome = _directive(loaded, doc, entry, directives, seen, includes)
                 if outcome == "stop":
