@@ -187,12 +187,12 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
                    help="print the files that would be checked, as which component and"
                         " release, and why; check nothing")
     p.add_argument("--select", metavar="CODES", action="append", default=None,
-                   help="report only these codes, code prefixes (KC3) or names"
-                        " (inline-comment), comma-separated")
+                   help="report only these codes, code prefixes (KC3), names"
+                        " (inline-comment) or rule ids (log-file-needed), comma-separated")
     p.add_argument("--extend-select", metavar="CODES", action="append", default=None,
                    help="add these to --select (default: all codes)")
     p.add_argument("--ignore", metavar="CODES", action="append", default=None,
-                   help="never report these codes, prefixes or names")
+                   help="never report these codes, prefixes, names or rule ids")
     p.add_argument("--statistics", action="store_true",
                    help="end with the number of findings per code")
     p.add_argument("--exit-zero", action="store_true",

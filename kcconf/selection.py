@@ -4,9 +4,9 @@ A selector is a code (``KC209``), a code prefix (``KC2`` for all option-name cod
 ``KC`` for all), a code's name (``duplicate-option``) or the id of a schema rule
 (``log-file-needed``, reported under KC401). ``# kcconf: disable=...``, the settings'
 ``disable`` and ``severity`` tables ask ``matches``, so a rule id works wherever a code
-does. lint's ``--select``, ``--extend-select`` and ``--ignore`` (as ruff has them) take
-codes, prefixes and names, comma-separated, through ``expand``; an unknown one is a
-usage error, since a typo would otherwise select nothing in silence.
+does. lint's ``--select``, ``--extend-select`` and ``--ignore`` (as ruff has them) take the
+same selectors, comma-separated, through ``expand`` and ``Selection``; an unknown one is
+a usage error, since a typo would otherwise select nothing in silence.
 """
 
 from __future__ import annotations
@@ -88,30 +88,59 @@ class SelectionError(ValueError):
 
 
 def expand(selectors: Iterable[str], option: str) -> frozenset[str]:
-    """The codes the selectors name."""
-    by_name = {c.name: c.code for c in CODES.values()}
+    """The selectors of a flag, one per comma-separated word, each checked: a code, a code
+    prefix, a code's name or a rule id (the words are kept and asked through ``matches``)."""
     found: set[str] = set()
     for group in selectors:
         for raw in group.split(","):
             word = raw.strip()
             if not word:
                 continue
-            if word.lower() in by_name:
-                found.add(by_name[word.lower()])
-                continue
-            matched = {code for code in CODES if code.startswith(word.upper())}
-            if not matched or not word.upper().startswith("KC"):
-                raise SelectionError(f"{option}: {word!r} is no kcconf code, code prefix or"
-                                     " name; 'kcconf explain' lists them")
-            found |= matched
+            if not known(word, rule_ids()):
+                raise SelectionError(f"{option}: {word!r} is no kcconf code, code prefix,"
+                                     " name or rule id; 'kcconf explain' lists them")
+            found.add(normal(word))
     return frozenset(found)
 
 
+class Selection:
+    """What ``--select``, ``--extend-select`` and ``--ignore`` leave to report (as ruff):
+    selected and not ignored, a rule id or full code winning over a prefix."""
+
+    __slots__ = ("chosen", "ignored")
+
+    def __init__(self, chosen: frozenset[str], ignored: frozenset[str]) -> None:
+        self.chosen = chosen
+        self.ignored = ignored
+
+    def __contains__(self, diagnostic: Diagnostic) -> bool:
+        picked = max((specificity(s) for s in self.chosen if matches(s, diagnostic)),
+                     default=None)
+        if picked is None:
+            return False
+        dropped = max((specificity(s) for s in self.ignored if matches(s, diagnostic)),
+                      default=None)
+        return dropped is None or picked > dropped
+
+    def codes(self) -> frozenset[str]:
+        """Every code some reported finding may have (fix mode filters fixes by code)."""
+        return frozenset(code for code in CODES if any(
+            _names_code(s, code) for s in self.chosen))
+
+
+def _names_code(selector: str, code: str) -> bool:
+    key = normal(selector)
+    if _CODE_PREFIX.match(key):
+        return code.startswith(key)
+    entry = CODES[code]
+    return key == entry.name or code == "KC401"  # a rule id names findings of KC401
+
+
 def selected_codes(select: list[str] | None, extend: list[str] | None,
-                   ignore: list[str] | None) -> frozenset[str] | None:
-    """The codes to report, or None for all of them."""
+                   ignore: list[str] | None) -> Selection | None:
+    """What to report, or None for everything."""
     if select is None and extend is None and ignore is None:
         return None
-    chosen = expand(select, "--select") if select is not None else frozenset(CODES)
+    chosen = expand(select, "--select") if select is not None else frozenset({"KC"})
     chosen |= expand(extend or (), "--extend-select")
-    return chosen - expand(ignore or (), "--ignore")
+    return Selection(chosen, expand(ignore or (), "--ignore"))

@@ -3,12 +3,16 @@ comments, the settings' disable and severity, and lint's flags."""
 
 from __future__ import annotations
 
+import json
+
 from kcconf import schema, validate
 from kcconf.diagnostics import CODES, make
 from kcconf.lint.check import finish
 from kcconf.lint.settings import parse_settings
 from kcconf.selection import known, lookup, matches
 from kcconf.suppress import unused
+
+from .conftest import run_kcconf
 
 RULE_TEXT = b"log_method = file\nlog_file =\nsoftdelete_lifetime = 0\n"
 
@@ -72,3 +76,26 @@ def test_rule_ids_are_unique_and_never_a_code_name():
         assert not set(ids) & names, component
         assert all(known(i, ids) for i in ids)
     assert not known("no-such-rule") and known("KC2") and not known("KC9")
+
+
+def test_lint_flags_take_rule_ids(tmp_path):
+    """--select/--ignore name one schema rule among the findings of KC401 (issue 17: a
+    rule id is usable wherever a code is)."""
+    (tmp_path / "server.cfg").write_text("log_method = file\nlog_file =\n"
+                                         "threads = 8\nthread_limit = 4\n")
+
+    def found(*flags: str) -> list[tuple[str, int]]:
+        result = run_kcconf("lint", "-f", "json", *flags, cwd=tmp_path)
+        data = json.loads(result.stdout)
+        return sorted((d["rule"], d["line"]) for f in data["files"] for d in f["diagnostics"])
+
+    both = [("log-file-needed", 2), ("thread-limit-below-threads", 4)]
+    assert found() == both
+    assert found("--ignore", "log-file-needed") == [("thread-limit-below-threads", 4)]
+    assert found("--select", "thread-limit-below-threads") == [("thread-limit-below-threads", 4)]
+    # the narrower selector wins: all of KC4 but this rule, or only this rule of KC4
+    assert found("--select", "KC4", "--ignore", "thread-limit-below-threads") == both[:1]
+    assert found("--ignore", "KC4", "--extend-select", "log-file-needed") == both[:1]
+    result = run_kcconf("lint", "--select", "log-file-neded", cwd=tmp_path)
+    assert result.returncode == 2 and b"no kcconf code, code prefix, name or rule id" in \
+        result.stderr

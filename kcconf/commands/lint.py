@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     fix = fix_mode(args)
     if fix is not None and wanted is not None:
-        fix = fix.only(wanted)  # fixes of codes not reported are not applied either
+        fix = fix.only(wanted.codes())  # fixes of codes not reported are not applied either
     threshold = SEVERITY_RANK["warning" if args.strict else FROM_WORD[args.fail_on]]
     out = sys.stdout
     with contextlib.suppress(AttributeError, ValueError):
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     formatter.begin(out)
     for result in _results(args, settings, fix):
         if wanted is not None:
-            result.diagnostics = [d for d in result.diagnostics if d.code in wanted]
+            result.diagnostics = [d for d in result.diagnostics if d in wanted]
         totals.add(result)
         per_code.update(d.code for d in result.diagnostics)
         if result.error is not None:
