@@ -53,8 +53,8 @@ def use_colour(choice: str, stream: TextIO) -> bool:
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; with ``only``, just that subcommand's arguments (every
-    subcommand is still listed, so ``kcconf --help`` and errors read the same)."""
+    """The whole command line; with ``only`` naming a subcommand, just that one's parser
+    (the others are listed only when no subcommand is named: ``kcconf --help``, errors)."""
     parser = _Parser(
         prog="kcconf",
         description="Validate, compare and document Kopano Core configuration files.",
@@ -62,7 +62,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                " See 'kcconf COMMAND --help' and man kcconf(1).")
     parser.add_argument("--version", action="version", version=f"kcconf {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    named = only is not None and any(only == entry[0] for entry in COMMANDS)
     for name, module, summary, description, add_arguments in COMMANDS:
+        if named and name != only:
+            continue  # each parser costs start-up time; only the named one can be used
         p = commands.add_parser(name, help=summary, description=description)
         if only is None or only == name:
             add_arguments(p)
