@@ -17,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
 from .. import __version__
+from ..fixes import Fix, compatible
 from .features import Buffer, settings_for
 
 TYPE_CHECKING = False
@@ -113,27 +114,12 @@ def text_edits(buffer: Buffer, fix: object) -> list[types.TextEdit]:
             for e in getattr(fix, "edits", ())]
 
 
-def _overlaps(spans: list[tuple[int, int]], fix: object) -> bool:
-    """Whether a fix's edits touch bytes an already chosen edit touches (then the user
-    runs fix-all again for the rest)."""
-    for e in getattr(fix, "edits", ()):
-        for start, end in spans:
-            if (e.start < end and start < e.end) or e.start == start == e.end:
-                return True
-    return False
-
-
-def safe_fixes(found: list[tuple[Diagnostic, int, int]]) -> list[object]:
-    """The first safe fix of each finding, leaving out those that overlap one taken."""
-    chosen: list[object] = []
-    spans: list[tuple[int, int]] = []
-    for d, _start, _end in found:
-        fix = next((f for f in getattr(d, "fixes", ()) if f.applicability == "safe"), None)
-        if fix is None or _overlaps(spans, fix):
-            continue
-        chosen.append(fix)
-        spans.extend((e.start, e.end) for e in fix.edits)
-    return chosen
+def safe_fixes(found: list[tuple[Diagnostic, int, int]]) -> list[Fix]:
+    """The first safe fix of each finding, leaving out those that overlap one taken
+    (the fix engine's own rule, fixes.compatible)."""
+    firsts = (next((f for f in d.fixes if f.applicability == "safe"), None)
+              for d, _start, _end in found)
+    return compatible(f for f in firsts if f is not None)
 
 
 def build(debounce: float = 0.15) -> KcconfServer:
