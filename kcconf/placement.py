@@ -72,14 +72,27 @@ def is_fragment_name(name: str) -> bool:
     return not name.startswith(".") and not name.endswith(FRAGMENT_SKIP_SUFFIXES)
 
 
-@functools.lru_cache(maxsize=1024)
-def component_by_name(name: str) -> str | None:
-    """The component a config name stands for, or None (cached: a repository repeats
-    the same few names thousands of times)."""
+def config_name(name: str) -> str:
+    """The name of Kopano's file that ``name`` stands for: suffixes of templates and
+    copies and the kopano-/zarafa- prefix taken off (``kopano-ldap.propmap.cfg.j2`` ->
+    ``ldap.propmap.cfg``)."""
     base = split_name(name)[0]
     for prefix in PREFIXES:
         if base.startswith(prefix):
             base = base[len(prefix):]
+    return base
+
+
+def is_propmap_name(name: str, component: schema.Component) -> bool:
+    """Whether a file of ``component`` is, by its name, one that !propmap reads."""
+    return config_name(name) in component.propmap_files
+
+
+@functools.lru_cache(maxsize=1024)
+def component_by_name(name: str) -> str | None:
+    """The component a config name stands for, or None (cached: a repository repeats
+    the same few names thousands of times)."""
+    base = config_name(name)
     for component, info in schema.components().items():
         if base == info["file"] or base in info.get("other_files", []) or \
                 base in info.get("propmap_files", []):

@@ -108,7 +108,7 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     """
     comp = pick_component(path, component)
     series = schema.resolve_release(release)
-    propmap = os.path.basename(path) in comp.propmap_files
+    propmap = placement.is_propmap_name(path, comp)
     joined = None
     if data is None:
         if fragments.is_fragment_dir(path):

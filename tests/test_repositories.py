@@ -62,6 +62,17 @@ def test_configs_of_other_programs_look_like_configs_but_are_not_placed(name):
     assert "is not the file of any Kopano component" in placed.why
 
 
+@pytest.mark.parametrize("name", ["ldap.propmap.cfg", "kopano-ldap.propmap.cfg",
+                                  "ldap.propmap.cfg.j2", "zarafa-ldap.propmap.cfg.example"])
+def test_a_property_map_file_is_read_as_one_whatever_its_prefix_or_suffix(tmp_path, name):
+    """A property map holds 0x... names, which only a !propmap file may set: read under
+    another name it would be a flood of unknown options."""
+    write(tmp_path, {name: "0x67B3101E = kopanoEnabledFeatures\n"
+                           "0x3A19001E = mail\n"})
+    assert lint_codes(tmp_path) == {name: []}
+    assert validate_codes(tmp_path / name) == []
+
+
 def test_validate_and_lint_place_a_file_the_same_way(tmp_path):
     # validate used to place server.cfg.example while lint did not even find it.
     write(tmp_path, {"examples/server.cfg.example": "server_name = a\n",
