@@ -9,6 +9,7 @@ whole load, at every level.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -469,7 +470,15 @@ def _package_file(loaded: Loaded, doc: Document, entry: Entry, argument: str, wh
     if loaded._bundled_at is None:
         loaded._bundled_at = (doc.path, entry.line, where)
     loaded.bundled.append(argument)
-    child = _parse(data, argument, doc.flavour)
-    child.bundled = True
+    child = _package_document(data, argument, doc.flavour)
     loaded.documents.append(child)
+    return child
+
+
+@functools.lru_cache(maxsize=64)
+def _package_document(data: bytes, argument: str, flavour: Flavour) -> Document:
+    """A package file parsed once per process: every ldap.cfg of a repository includes
+    the same one or two, and a Document is not changed after parsing."""
+    child = _parse(data, argument, flavour)
+    child.bundled = True
     return child

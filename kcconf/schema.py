@@ -212,14 +212,10 @@ class Option:
     """The option's schema entry (title, description, type, ranges...)."""
     reload: Reload = NOT_RELOADABLE
     """What a reload really does with it at this series, from the audit (x-kc-reload)."""
-
-    @property
-    def type(self) -> str:
-        return self.spec.get("x-kc-type", "string")
-
-    @property
-    def secret(self) -> bool:
-        return bool(self.spec.get("x-kc-secret"))
+    type: str = "string"
+    """The value's kind (x-kc-type): kept as a field, since every check asks for it."""
+    secret: bool = False
+    """Its values are never shown (x-kc-secret)."""
 
     @property
     def title(self) -> str:
@@ -266,6 +262,7 @@ class Component:
         type's settings): the annotated default config includes them the same way."""
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
+        self._accepted: dict[str, dict[str, str]] = {}
 
     @property
     def python(self) -> bool:
@@ -318,6 +315,27 @@ class Component:
             self._views[series] = view
         return view
 
+    def accepted(self, series: str) -> dict[str, str]:
+        """Each name the reader accepts at ``series``, with the name its value is stored
+        under: itself, or for an old name the option it was renamed to (the C++ reader
+        follows renames; a renamed name whose target is gone is not accepted)."""
+        table = self._accepted.get(series)
+        if table is None:
+            options = self.at(series)
+            table = {}
+            for name, option in options.items():
+                if not option.present:
+                    continue
+                target = option.renamed_to
+                if target is None:
+                    table[name] = name
+                else:
+                    stored = options.get(target)
+                    if stored is not None and stored.present:
+                        table[name] = target
+            self._accepted[series] = table
+        return table
+
     def present(self, series: str) -> dict[str, Option]:
         return {n: o for n, o in self.at(series).items() if o.present}
 
@@ -353,6 +371,7 @@ class Component:
             spec=spec,
             reload=resolve_reload(spec.get("x-kc-reload"), series,
                                   f["reloadable"] and not self.python),
+            type=spec.get("x-kc-type", "string"), secret=bool(spec.get("x-kc-secret")),
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .. import fixes, schema, templates, values
 from ..diagnostics import Diagnostic, make
-from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
+from ..effective import CXX_VALUE_LIMIT, reader_semantics
 from ..fixes import Fix
 from ..loader import Assignment
 from ..redact import MASK
@@ -42,14 +42,16 @@ def shown(option: Option, text: str) -> str:
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
+    options = ctx.options
+    accepted = ctx.component.accepted(ctx.series)
+    python = ctx.python
     for assignment in ctx.loaded.assignments:
-        name = canonical_name(ctx.options, assignment.name) if not ctx.python else (
-            assignment.name if assignment.name in ctx.options and
-            ctx.options[assignment.name].present else None)
-        if name is None:
-            continue
-        option = ctx.options[name]
-        if option.status in ("ignored",):
+        written = assignment.name
+        name = accepted.get(written)
+        if name is None or (python and name != written):
+            continue  # unknown (a name check's finding); the Python services have no renames
+        option = options[name]
+        if option.status == "ignored":
             continue
         yield from _assignment(ctx, assignment, option)
     yield from _final(ctx)
@@ -469,6 +471,15 @@ def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
         yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}", hint)
 
 
+FORMS = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
+                    " or default:"),
+         "url": (URL, "a URL with a scheme, like ldap://host:389"),
+         "hex": (HEX, "hexadecimal digits"),
+         "email": (r"^[^@\s]+@[^@\s]+$", "an address like name@example.com")}
+"""String kinds with a form: the pattern a value must match (compiled when first used)
+and how to describe it."""
+
+
 def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
     """Form checks for structured strings: warnings, since the service may still cope."""
     kind = option.type
@@ -495,14 +506,9 @@ def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
                            " unix:/path: Kopano's listeners take an IP address, not a"
                            " host name.")
         return
-    forms = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
-                        " or default:"),
-             "url": (URL, "a URL with a scheme, like ldap://host:389"),
-             "hex": (HEX, "hexadecimal digits"),
-             "email": (re.compile(r"^[^@\s]+@[^@\s]+$"), "an address like name@example.com")}
-    if kind in forms:
-        pattern, what = forms[kind]
-        if not pattern.match(text):
+    if kind in FORMS:
+        pattern, what = FORMS[kind]
+        if not re.match(pattern, text):
             yield diag("KC315", f"{text!r} does not look like {what.split(',')[0]}",
                        f"Expected {what}.")
         return
