@@ -117,7 +117,9 @@ def newest_series() -> str:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def series_key(series: str) -> tuple[int, int]:
+    """``"8.7"`` -> (8, 7), for ordering (cached: resolving facts asks it very often)."""
     major, minor = series.split(".")[:2]
     return int(major), int(minor)
 
@@ -238,7 +240,8 @@ def resolve_facts(history: list[dict[str, Any]], series: str) -> dict[str, Any]:
     for entry in history:
         if series_key(entry["since"]) > target:
             break
-        facts.update({k: v for k, v in entry.items() if k != "since"})
+        facts.update(entry)
+    facts.pop("since", None)
     return facts
 
 
@@ -263,6 +266,7 @@ class Component:
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
         self._accepted: dict[str, dict[str, str]] = {}
+        self._accepting: dict[str, frozenset[str]] = {}
 
     @property
     def python(self) -> bool:
@@ -335,6 +339,21 @@ class Component:
                         table[name] = target
             self._accepted[series] = table
         return table
+
+    def series_accepting(self, name: str) -> frozenset[str]:
+        """The series whose reader accepts ``name`` (as ``accepted`` says), found from
+        the name's history alone rather than from every series' view."""
+        found = self._accepting.get(name)
+        if found is None:
+            spec = self.specs.get(name)
+            series: set[str] = set()
+            if spec is not None:
+                for at in self.releases_of(name):
+                    target = resolve_facts(spec["x-kc-history"], at)["renamed-to"]
+                    if target is None or at in self.releases_of(target):
+                        series.add(at)
+            found = self._accepting[name] = frozenset(series)
+        return found
 
     def present(self, series: str) -> dict[str, Option]:
         return {n: o for n, o in self.at(series).items() if o.present}

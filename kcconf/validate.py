@@ -5,7 +5,6 @@ This is the library behind ``kcconf validate``: it returns data, prints nothing.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 
@@ -167,10 +166,9 @@ def release_fit(ctx: Context) -> list[Diagnostic]:
     names = {a.name for a in ctx.loaded.assignments if not a.propmap}
     if all(n in accepted for n in names):
         return []
-    known_in = _series_knowing(ctx.component)
     common = frozenset(schema.series_list())
     for name in names:
-        common = common & known_in.get(name, frozenset())
+        common = common & ctx.component.series_accepting(name)
         if not common:
             return []
     fits = [s for s in schema.series_list() if s in common]
@@ -179,16 +177,6 @@ def release_fit(ctx: Context) -> list[Diagnostic]:
     return [make("KC601", ctx.loaded.root.path, 1, 1,
                  f"this file uses options of release {span}; checked against {ctx.series}",
                  f"Run with --release {fits[-1]} if that is the release you run.")]
-
-
-@functools.lru_cache(maxsize=64)
-def _series_knowing(component: schema.Component) -> dict[str, frozenset[str]]:
-    """For each name the component's reader accepts somewhere: the series that accept it."""
-    table: dict[str, set[str]] = {}
-    for series in schema.series_list():
-        for name in component.accepted(series):
-            table.setdefault(name, set()).add(series)
-    return {name: frozenset(found) for name, found in table.items()}
 
 
 def _contiguous(fits: list[str]) -> bool:
