@@ -248,7 +248,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
     root = _parse(data, path, flavour)
     loaded = Loaded(root=root, documents=[root], size=len(data))
     seen: set[str] = set()
-    if data.startswith(b"!") or b"\n!" in data:
+    if b"!" in data and (data.startswith(b"!") or b"\n!" in data):  # memchr first
         seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
     # An explicit stack instead of recursion: include chains can be deep.
     stack: list[tuple[Document, int, bool]] = [(root, 0, propmap)]
