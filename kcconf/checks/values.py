@@ -53,8 +53,25 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         option = options[name]
         if option.status == "ignored":
             continue
-        yield from _assignment(ctx, assignment, option)
+        text = assignment.value
+        key = (id(option), text)
+        if key in _CLEAN:
+            continue
+        found = list(_assignment(ctx, assignment, option))
+        if found:
+            yield from found
+        elif not text.startswith("$"):  # the environment's value may differ next time
+            if len(_CLEAN) >= CLEAN_CACHE_SIZE:
+                _CLEAN.clear()
+            _CLEAN[key] = option  # held, so that its id is not reused while cached
     yield from _final(ctx)
+
+
+CLEAN_CACHE_SIZE = 65536
+_CLEAN: dict[tuple[int, str], Option] = {}
+"""(option, value) pairs that gave no finding: the same value of the same option (an
+Option belongs to one component and release, and lives as long as the process) gives
+none again, whatever the file. Repositories repeat their values from host to host."""
 
 
 def _final(ctx: Context) -> Iterator[Diagnostic]:
@@ -102,18 +119,10 @@ is_template = templates.is_expression
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
-    entry = a.entry
     text = a.value
     if is_template(text):
         return
-    where = (a.file, entry.line, entry.value_col)
-
-    def diag(code: str, message: str, hint: str = "", severity: str | None = None,
-             fixes: tuple[Fix, ...] = ()) -> Diagnostic:
-        return make(code, *where, f"{option.name}: {message}", hint, severity=severity,
-                    option=a.name, fixes=fixes)
-
-    diag.rewrite = _rewriter(ctx, a)  # type: ignore[attr-defined]
+    diag = _Reporter(ctx, a, option)
 
     if not ctx.python:
         if len(text) * 4 > CXX_VALUE_LIMIT and \
@@ -159,17 +168,31 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
         yield from _cxx(ctx, option, text, diag, bool(comment))
 
 
-def _rewriter(ctx: Context, a: Assignment):
-    """Builds the fix that writes the value anew, when the value is written in the file
-    (not taken from the environment)."""
+class _Reporter:
+    """Makes the findings about one assignment's value (called like ``make``, with the
+    place and option filled in), and the fix that writes the value anew. One small
+    object per assignment rather than two closures: most values have no finding."""
 
-    def rewrite(title: str, applicability: str, value: str) -> tuple[Fix, ...]:
-        lines = ctx.lines_for(a)
+    __slots__ = ("a", "ctx", "option")
+
+    def __init__(self, ctx: Context, a: Assignment, option: Option) -> None:
+        self.ctx, self.a, self.option = ctx, a, option
+
+    def __call__(self, code: str, message: str, hint: str = "", severity: str | None = None,
+                 fixes: tuple[Fix, ...] = ()) -> Diagnostic:
+        a = self.a
+        return make(code, a.file, a.entry.line, a.entry.value_col,
+                    f"{self.option.name}: {message}", hint, severity=severity, option=a.name,
+                    fixes=fixes)
+
+    def rewrite(self, title: str, applicability: str, value: str) -> tuple[Fix, ...]:
+        """The fix that writes the value anew, when the value is written in the file
+        (not taken from the environment)."""
+        a = self.a
+        lines = self.ctx.lines_for(a)
         if lines is None or a.entry.value != a.value:
             return ()
         return (Fix(title, applicability, (fixes.replace_value(lines, a.entry.line, value),)),)
-
-    return rewrite
 
 
 def _comment_above(ctx: Context, a: Assignment, cut: int) -> tuple[Fix, ...]:
