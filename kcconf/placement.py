@@ -50,14 +50,21 @@ class Placement:
 def split_name(name: str) -> tuple[str, list[str]]:
     """The config name a file stands for and the suffixes taken off to find it:
     ``server.cfg.example.j2`` -> (``server.cfg``, [``.j2``, ``.example``])."""
-    base = os.path.basename(name).lower()
+    base, taken = _split(os.path.basename(name).lower())
+    return base, list(taken)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split(base: str) -> tuple[str, tuple[str, ...]]:
+    """``split_name`` of a lower-case base name (cached: a repository repeats a few
+    names thousands of times)."""
     taken: list[str] = []
     while True:
         stem, dot, ext = base.rpartition(".")
         suffix = dot + ext
         if not stem or suffix == ".cfg" or (suffix not in TEMPLATE_SUFFIXES and
                                             suffix not in COPY_SUFFIXES):
-            return base, taken
+            return base, tuple(taken)
         taken.append(suffix)
         base = stem
 
@@ -118,8 +125,9 @@ def place(path: str, *, given: str | None = None, hinted: str | None = None,
     settings), the file or fragment directory name."""
     name = os.path.basename(os.path.normpath(path))
     kind = "a fragment directory" if fragments else kind_of(name)
-    folders = set(os.path.normpath(path).replace(os.sep, "/").split("/")[:-1])
-    if not given and not hinted and not mapped and folders & NOT_CONFIG_DIRS:
+    if not given and not hinted and not mapped and any(d in path for d in NOT_CONFIG_DIRS) \
+            and set(os.path.normpath(path).replace(os.sep, "/").split("/")[:-1]) & \
+            NOT_CONFIG_DIRS:
         return Placement(None, "it lies in an e-smith templates.metadata folder, which"
                          " describes generated files rather than configuring anything", kind)
     if given:
