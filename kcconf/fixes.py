@@ -20,6 +20,7 @@ This module sits at the bottom of the layers: it imports only the dialect and re
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from .dialect import CXX_LINE_BUFFER, Document, Flavour
 from .records import record
@@ -135,12 +136,7 @@ class Lines:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        starts, at = [], 0
-        for line in doc.lines:
-            starts.append(at)
-            at += len(line)
-        starts.append(at)
-        self.starts = starts
+        self.starts = [0, *accumulate(map(len, doc.lines))]
 
     def __len__(self) -> int:
         return len(self.starts) - 1
