@@ -1,11 +1,12 @@
 """``# kcconf: ...`` comment lines: suppressions and placement hints.
 
 ``# kcconf: disable=KC303,KC209`` silences those codes (or code names, or schema rule
-ids: see selection.py) on the next line that is neither
-blank nor a comment (normally an option line); ``# kcconf: disable-file=KC106`` silences
-them in the whole file; ``# kcconf: component=server release=8.7`` tells kcconf lint
-what a file is. Kopano's readers see plain comments. Shared by ``kcconf validate``
-(through :func:`apply`) and ``kcconf lint`` (which also reports unused ones, KC603).
+ids: see selection.py) on the next line that is neither blank nor a comment (normally
+an option line); ``# kcconf: disable-file=KC106`` silences them in the whole file, and
+a bare ``disable`` or ``disable-file`` every code; ``# kcconf: component=server
+release=8.7`` tells kcconf lint what a file is. Kopano's readers see plain comments.
+Shared by ``kcconf validate`` (through :func:`apply`) and ``kcconf lint`` (which also
+reports unused ones, KC603).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
 EVERY_CODE = "*"
 """A bare ``# kcconf: disable`` silences every code on the next line."""
 BARE_DISABLE = re.compile(r"^disable\s*$")
+BARE_DISABLE_FILE = re.compile(r"^disable-file\s*$")
+"""A bare ``# kcconf: disable-file`` silences every code in the file (yamllint's
+``# yamllint disable-file``); it used to silence nothing, without a word."""
 PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
 _HINT_LINE = re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
 MARKER = b"kcconf:"
@@ -91,6 +95,9 @@ def collect(doc: Document) -> list[Suppression]:
                     item = Suppression(doc.path, entry.line, frozenset({EVERY_CODE}), None)
                     pending.append(item)
                     result.append(item)
+                elif BARE_DISABLE_FILE.match(match.group(1)):
+                    result.append(Suppression(doc.path, entry.line, frozenset({EVERY_CODE}),
+                                              0))
                 for key, value in pairs(match.group(1)):
                     codes = frozenset(normal(c) for c in value.split(",") if c)
                     if key == "disable":
@@ -148,11 +155,12 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
 def _covering(candidates: Iterable[Suppression], d: Diagnostic, every: bool = False
               ) -> tuple[Suppression | None, str]:
     """The suppression whose selectors (codes, code names, rule ids; ``every``: also a
-    bare ``disable``) name ``d``, and the selector that did."""
+    bare ``disable``; a bare ``disable-file`` always) name ``d``, and the selector that
+    did."""
     for s in candidates:
         if d.code in s.codes:
             return s, d.code
-        if every and EVERY_CODE in s.codes:
+        if EVERY_CODE in s.codes and (every or s.target == 0):
             return s, EVERY_CODE
         for selector in s.codes:
             if selector != EVERY_CODE and matches(selector, d):
@@ -192,7 +200,8 @@ def unused(suppressions: Iterable[Suppression]) -> list[Diagnostic]:
             if code == "KC603":
                 continue
             if code == EVERY_CODE:
-                what = ("a bare 'kcconf: disable' suppresses nothing"
+                what = ("a bare 'kcconf: disable-file' suppresses nothing in this file"
+                        if s.target == 0 else "a bare 'kcconf: disable' suppresses nothing"
                         + (f" on line {s.target}" if s.target else ": no line follows"))
                 found.append(make("KC603", s.file, s.line, 1, what, "Remove the comment."))
                 continue

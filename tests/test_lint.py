@@ -713,3 +713,23 @@ def test_lint_of_a_few_files_does_not_import_the_process_pool(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_a_bare_disable_file_silences_every_code_of_that_file_only(tmp_path):
+    """``# kcconf: disable-file`` with no codes (yamllint's disable-file) silenced nothing
+    and said nothing; it now silences every code in its file, and an unused one is
+    reported with --report-unused-suppressions."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "server.cfg").write_text("# kcconf: disable-file\nlog_levle = 3\n"
+                                               "mysql_port = 70000\n")
+    (tmp_path / "b" / "server.cfg").write_text("log_levle = 3\n")
+    settings = lintlib.load_settings(start=str(tmp_path))
+    found = {r.path[len(str(tmp_path)) + 1:]: [d.code for d in r.diagnostics]
+             for r in lintlib.lint([str(tmp_path)], settings, jobs=1)}
+    assert found == {"a/server.cfg": [], "b/server.cfg": ["KC201"]}
+    (tmp_path / "a" / "server.cfg").write_text("# kcconf: disable-file\nlog_level = 3\n")
+    unused = [d for r in lintlib.lint([str(tmp_path / "a")], settings, jobs=1, unused=True)
+              for d in r.diagnostics]
+    assert [(d.code, d.line) for d in unused] == [("KC603", 1)]
+    assert "bare 'kcconf: disable-file' suppresses nothing" in unused[0].message
