@@ -103,6 +103,20 @@ def otherwise_at(spec: dict[str, Any], series: str) -> str | dict[str, str] | No
     return value[max(held, key=series_key)] if held else None
 
 
+def enum_at(spec: dict[str, Any], series: str) -> list[str]:
+    """The enum's words the service knows at ``series``: a word limited by
+    ``x-kc-enum-releases`` (``{"since": "8.4"}``, ``{"until": "8.1"}``) is, outside its
+    series, text like any other (what ``x-kc-otherwise`` says it acts as)."""
+    words = spec.get("enum") or []
+    limits = spec.get("x-kc-enum-releases")
+    if not limits:
+        return list(words)
+    key = series_key(series)
+    return [w for w in words if w not in limits or (
+        series_key(limits[w].get("since", series)) <= key <= series_key(
+            limits[w].get("until", series)))]
+
+
 def series_list() -> list[str]:
     return list(_series())
 

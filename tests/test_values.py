@@ -88,3 +88,36 @@ def test_a_value_found_clean_once_is_judged_afresh_for_another_release_or_enviro
     # The same option with another value, after a clean one.
     assert "KC305" not in codes("log_level = 3\n")
     assert "KC305" in codes("log_level = 9\n")
+
+
+@pytest.mark.parametrize("component, text, release, acts", [
+    ("server", "coredump_enabled = systemdefault\n", "8.3", "yes"),
+    ("spooler", "coredump_enabled = systemdefault\n", "8.0", "yes"),
+    ("gateway", "coredump_enabled = systemdefault\n", "8.3", "yes"),
+    ("dagent", "coredump_enabled = systemdefault\n", "8.3", "yes"),
+    ("spooler", "always_send_tnef = auto\n", "8.2", "yes"),
+    ("spooler", "always_send_tnef = auto\n", "11.0", "yes"),
+])
+def test_enum_words_a_release_does_not_know_are_read_as_other_text(component, text, release,
+                                                                   acts):
+    """systemdefault exists from 8.4 (before, parseBool reads it: true); auto of
+    always_send_tnef exists up to 8.1 (from 8.2, parseBool: true, TNEF forced)."""
+    from kcconf.validate import validate_text
+
+    found = [d for d in validate_text(text, component, release=release, environ={})
+             if d.code == "KC310"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert f"acts as {acts}" in found[0].message and "as a boolean, true" in found[0].message
+
+
+@pytest.mark.parametrize("component, text, release", [
+    ("server", "coredump_enabled = systemdefault\n", "8.4"),
+    ("spooler", "coredump_enabled = systemdefault\n", "11.0"),
+    ("spooler", "always_send_tnef = auto\n", "8.1"),
+    ("spooler", "always_send_tnef = auto\n", "8.0"),
+])
+def test_enum_words_are_known_in_their_releases(component, text, release):
+    from kcconf.validate import validate_text
+
+    assert not [d for d in validate_text(text, component, release=release, environ={})
+                if d.code == "KC310"]

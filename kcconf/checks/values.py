@@ -450,7 +450,7 @@ def _size(option: Option, text: str, humansize: bool, diag) -> Iterator[Diagnost
 
 def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
           ) -> Iterator[Diagnostic]:
-    choices = option.spec.get("enum") or []
+    choices = schema.enum_at(option.spec, option.series)
     if not choices:
         return
     insensitive = option.spec.get("x-kc-case-insensitive", False)

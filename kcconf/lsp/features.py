@@ -202,7 +202,7 @@ def value_words(component: schema.Component, option: schema.Option) -> list[str]
     if option.py_options:
         return list(option.py_options)
     if option.type == "enum":
-        return [str(w) for w in option.spec.get("enum", [])]
+        return [str(w) for w in schema.enum_at(option.spec, option.series)]
     if option.type == "boolean" or option.py_type == "boolean":
         if component.python:
             return [w for w in PYTHON_BOOLEANS if not w.isdigit()]

@@ -110,7 +110,7 @@ def type_text(option: Option) -> str:
     kind = option.type
     parts = []
     if kind == "enum" and spec.get("enum"):
-        parts.append("one of " + ", ".join(spec["enum"])
+        parts.append("one of " + ", ".join(schema.enum_at(spec, option.series))
                      + (" (in any case)" if spec.get("x-kc-case-insensitive") else ""))
         otherwise = schema.otherwise_at(spec, option.series)
         if isinstance(otherwise, dict) and "prefix" in otherwise:
