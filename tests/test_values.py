@@ -121,3 +121,21 @@ def test_enum_words_are_known_in_their_releases(component, text, release):
 
     assert not [d for d in validate_text(text, component, release=release, environ={})
                 if d.code == "KC310"]
+
+
+@pytest.mark.parametrize("text, release, expected", [
+    ("log_level = -1\n", "11.0", "0xffffffff, level 15 and every subsystem switch, and logs"
+                                 " everything, as at 6"),
+    ("audit_log_level = -1\n", "11.0", "0xffffffff, level 15, and logs everything, as at 6"),
+    ("log_level = -2147483648\n", "11.0", "0x80000000, level 0 and the subsystem bits"
+                                          " 0x80000000"),
+])
+def test_a_negative_log_level_is_the_unsigned_number_the_logger_keeps(text, release, expected):
+    """ECLogger holds its level in an unsigned int (strtol/atoi, then the ECLogger
+    constructor and SetLoglevel): -1 starts a service that logs everything, no error."""
+    from kcconf.validate import validate_text
+
+    found = [d for d in validate_text(text, "server", release=release, environ={})
+             if d.code == "KC305"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert expected in found[0].message

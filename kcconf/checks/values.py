@@ -349,10 +349,32 @@ def _integer(option: Option, text: str, diag, has_comment: bool,
                    f" {text.strip().lstrip('+-0') or '0'} if you meant decimal.",
                    fixes=choices)
     table = option.spec.get("x-kc-flag-bits")
-    if table and number.value >= 0:
+    if table and number.value < 0:
+        yield _negative_flags(option, number.value, table, diag)
+        return
+    if table:
         yield from _flag_bits(option, number.value, table, series, diag)
         return
     yield from _range(option, number.value, diag)
+
+
+def _negative_flags(option: Option, number: int, table_name: str, diag) -> Diagnostic:
+    """The logger keeps its level in an unsigned 32-bit number: a negative one becomes a
+    large one (-1 is 0xffffffff), whose level part is above every level and whose upper
+    bits switch on every subsystem. The service starts and logs (nearly) everything."""
+    unsigned = number & 0xFFFFFFFF
+    table = schema.flag_table(table_name)
+    level = unsigned & table["level_mask"]
+    high = option.spec.get("maximum")
+    above = high is not None and level > high
+    flags = unsigned & table["flag_mask"]
+    switches = "" if not flags else " and every subsystem switch" if \
+        flags == table["flag_mask"] else f" and the subsystem bits 0x{flags:08x}"
+    return diag("KC305", f"{number} is negative: the service reads it as the unsigned number"
+                f" 0x{unsigned:08x}, level {level}{switches}"
+                + (f", and logs everything, as at {_num(high)}" if above else ""),
+                f"Write {_num(high)} to log everything, or a level of at least 0."
+                if above else "Write a level of at least 0.", severity="warning")
 
 
 def _flag_bits(option: Option, number: int, table_name: str, series: str,
