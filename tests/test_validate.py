@@ -698,3 +698,13 @@ def test_ranges_the_server_corrects_itself_are_warnings(write):
     # a range the service does not correct stays an error
     [found] = check(write, "threads = 0\n")
     assert found.severity == "error"
+
+
+def test_a_rule_about_unset_options_points_at_their_commented_default(tmp_path):
+    """Like the other findings about options no line sets: the line that shows the
+    option commented out, not 1:1 (issue 16, item 6)."""
+    path = tmp_path / "monitor.cfg"
+    path.write_text("# quota mails\n#userquota_hard_template = /nonexistent/userhard.mail\n")
+    found = [d for d in kcconf.validate_file(str(path), environ={}, check_host=True)
+             if d.rule == "userquota-hard-template-exists"]
+    assert [(d.line, d.col) for d in found] == [(2, 2)]

@@ -120,7 +120,11 @@ def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]]
     if place:
         file, line, col = place.file, place.entry.line, place.entry.name_col
     else:
-        file, line, col = ctx.loaded.root.path, 1, 1
+        # No line sets them: the line that shows the first one commented out, if any.
+        file, line, col = next(
+            (found for found in (ctx.commented_default(c["option"])
+                                 for c in failed + rule.get("when", [])) if found),
+            (ctx.loaded.root.path, 1, 1))
     message = rule["message"]
     cause = next((c for c in map(ctx.cut_short, names) if c is not None), None)
     if cause is not None:
