@@ -446,3 +446,37 @@ def test_without_pygls_lsp_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and "'lsp' extra" in lines[0] and "Traceback" not in lines[0]
+
+
+@pytest.mark.skipif(not HAS_FIX_ENGINE, reason="the fix engine is not merged")
+def test_a_fix_command_reaches_the_editor_as_workspace_apply_edit(config: Path) -> None:
+    """A client without code action literals gets commands; executing one makes the
+    server ask the editor to apply the edit (workspace/applyEdit), which is what the
+    editor then does to the buffer."""
+    asked: list[types.ApplyWorkspaceEditParams] = []
+
+    async def work(client):
+        @client.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply_edit(params: types.ApplyWorkspaceEditParams):
+            asked.append(params)
+            return types.ApplyWorkspaceEditResult(applied=True)
+
+        uri = opened(client, config, SERVER_CFG)
+        found = await diagnostics_of(client, uri)
+        off = next(d for d in found if d.code == "KC302")
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=off.range,
+            context=types.CodeActionContext(diagnostics=[off])))
+        command = next(a for a in actions if isinstance(a, types.Command)
+                       and "KC302" in a.title)
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command=command.command, arguments=command.arguments))
+        return uri
+
+    uri = session(BARE, work)
+    assert len(asked) == 1
+    [edit] = asked[0].edit.changes[uri]
+    line = SERVER_CFG.splitlines()[2]
+    assert edit.range.start.line == edit.range.end.line == 2
+    assert line[:edit.range.start.character] + edit.new_text + \
+        line[edit.range.end.character:] == "audit_log_enabled = no"
