@@ -1,0 +1,108 @@
+"""Start-up of `kcconf validate`: what it leaves out stays out, and what it short-cuts
+behaves as before (its speed is measured in benchmarks/, not here)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kcconf import cli
+
+from .conftest import ROOT
+
+NOT_ON_THE_VALIDATE_PATH = (
+    # the parser: argparse asks shutil for the terminal width, gettext imports locale
+    "shutil", "locale",
+)
+
+
+def modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[str]:
+    """The modules a `kcconf ARGV` run has imported when it ends, in a fresh interpreter."""
+    code = ("import sys; from kcconf.cli import main; sys.argv = ['kcconf'] + sys.argv[1:]\n"
+            "try:\n    main()\nfinally:\n    print(' '.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                            text=True, cwd=ROOT, env=env, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return set(result.stdout.split())
+
+
+def c_locale() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**env, "LANG": "C"}
+
+
+def test_validate_leaves_these_modules_out() -> None:
+    loaded = modules_after(["validate", "-q", "etc/kopano/server.cfg"], c_locale())
+    assert loaded.isdisjoint(NOT_ON_THE_VALIDATE_PATH), loaded & set(NOT_ON_THE_VALIDATE_PATH)
+
+
+@pytest.mark.parametrize("columns", ["40", "80", "160"])
+def test_help_is_laid_out_as_argparse_would(monkeypatch: pytest.MonkeyPatch,
+                                            columns: str) -> None:
+    """The formatter that finds the terminal width late lays help out at the same width
+    as argparse's own (COLUMNS is what shutil reads first)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for only in (None, "validate", "lint"):
+        ours = cli.build_parser(only=only)
+        theirs = cli.build_parser(only=only)
+        for parser in (theirs, *_subparsers(theirs)):
+            parser.formatter_class = argparse.HelpFormatter
+        for mine, plain in zip((ours, *_subparsers(ours)), (theirs, *_subparsers(theirs)),
+                               strict=True):
+            assert mine.format_help() == plain.format_help()
+            assert mine.format_usage() == plain.format_usage()
+    assert max(map(len, cli.build_parser(only="lint").format_help().splitlines())) <= int(
+        columns)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return [p for a in actions for p in a.choices.values()]
+
+
+@pytest.mark.parametrize(("env", "skipped"), [
+    ({"LANG": "C"}, True),
+    ({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}, True),
+    ({"LANGUAGE": "de:C", "LANG": "C"}, False),  # gettext reads LANGUAGE first: de
+])
+def test_gettext_is_skipped_only_where_it_finds_nothing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str],
+        env: dict[str, str], skipped: bool) -> None:
+    """argparse's words skip gettext only where gettext would search no catalogue; with
+    a locale directory present and another language asked for, gettext stays."""
+    import gettext
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(argparse, "_", gettext.gettext)
+    domain = gettext.textdomain()
+    before = gettext.bindtextdomain(domain)
+    gettext.bindtextdomain(domain, os.fspath(tmp_path))  # a locale directory that exists
+    try:
+        cli.build_parser(only="validate")
+        assert (argparse._ is cli._untranslated) is skipped  # type: ignore[attr-defined]
+    finally:
+        gettext.bindtextdomain(domain, before)
+
+
+def test_gettext_is_skipped_without_a_locale_directory(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: os.PathLike[str]) -> None:
+    import gettext
+
+    monkeypatch.setenv("LANGUAGE", "de")
+    monkeypatch.setattr(argparse, "_", gettext.gettext)
+    domain = gettext.textdomain()
+    before = gettext.bindtextdomain(domain)
+    gettext.bindtextdomain(domain, os.path.join(tmp_path, "absent"))
+    try:
+        cli.build_parser(only="validate")
+        assert argparse._ is cli._untranslated  # type: ignore[attr-defined]
+    finally:
+        gettext.bindtextdomain(domain, before)
