@@ -86,3 +86,23 @@ def test_validate_does_not_import_heavy_modules() -> None:
                             cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_init_is_compiled_on_first_use_with_its_real_signature() -> None:
+    """A record's __init__ is compiled when the first one is made (most records are
+    never made in a run); from then on it is the real one, with the fields as parameters."""
+
+    @record(frozen=True)
+    class Late:
+        name: str
+        size: int = 1
+        parts: list[str] = field(default_factory=list)
+
+    assert Late.__init__.__code__.co_varnames[:2] == ("self", "args")  # not compiled yet
+    with pytest.raises(TypeError, match=r"Late.__init__\(\) missing 1 required positional"):
+        Late()  # type: ignore[call-arg]
+    assert Late.__init__.__code__.co_varnames[:4] == ("self", "name", "size", "parts")
+    assert Late.__init__.__qualname__.endswith("Late.__init__")
+    assert Late("a") == Late("a", 1, []) and Late("b", size=2).size == 2
+    with pytest.raises(FrozenRecordError):
+        Late("a").name = "b"  # type: ignore[misc]
