@@ -7,6 +7,7 @@ error is one line on standard error naming the file; no traceback reaches the us
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import os
 import sys
@@ -16,7 +17,7 @@ from . import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import NoReturn, TextIO
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -445,6 +446,27 @@ def _escaped(message: str) -> str:
     from .escape import human
 
     return human(message)
+
+
+def leave(status: int) -> NoReturn:
+    """End the ``kcconf`` process with ``status`` once its output is flushed, without the
+    interpreter's teardown, which frees every object of the loaded schemas one by one
+    (a tenth of the CPU time of ``kcconf validate`` of one file). Where anything may
+    need the teardown, an atexit handler or another thread, or where flushing fails,
+    Python exits as it always does."""
+    threading = sys.modules.get("threading")
+    ordinary = (getattr(atexit, "_ncallbacks", lambda: 1)() > 0
+                or (threading is not None and threading.active_count() > 1))
+    if not ordinary:
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except Exception:  # Python reports it at its own exit, as it did before
+            ordinary = True
+    if ordinary:
+        raise SystemExit(status)
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

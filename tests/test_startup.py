@@ -119,3 +119,35 @@ def test_gettext_is_skipped_without_a_locale_directory(monkeypatch: pytest.Monke
         assert argparse._ is cli._untranslated  # type: ignore[attr-defined]
     finally:
         gettext.bindtextdomain(domain, before)
+
+
+@pytest.mark.parametrize(("code", "output", "status"), [
+    # no teardown needed: output flushed, status kept
+    ("import sys; print('partial line', end=''); sys.stderr.write('err');"
+     " from kcconf.cli import leave; leave(4)", "partial line", 4),
+    # an atexit handler: Python's ordinary exit, which runs it
+    ("import atexit; atexit.register(print, 'handler ran'); print('first');"
+     " from kcconf.cli import leave; leave(3)", "first\nhandler ran\n", 3),
+    # another thread: the ordinary exit waits for it
+    ("import threading, time; threading.Thread(target=lambda: (time.sleep(0.2),"
+     " print('thread done'))).start(); from kcconf.cli import leave; leave(5)",
+     "thread done\n", 5),
+])
+def test_leave_skips_only_a_teardown_nothing_needs(code: str, output: str,
+                                                   status: int) -> None:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert (result.stdout, result.returncode) == (output, status)
+    assert result.stderr == ("err" if status == 4 else "")
+
+
+def test_python_m_kcconf_reports_all_and_its_status(tmp_path: os.PathLike[str]) -> None:
+    """Many findings through a pipe: every line arrives before the process ends."""
+    config = os.path.join(tmp_path, "server.cfg")
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.writelines(f"no_such_option_{n} = 1\n" for n in range(2000))
+    result = subprocess.run([sys.executable, "-m", "kcconf", "validate", "--no-hints",
+                             config], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2001 and lines[-1].startswith("1 file checked: 2000 error(s)")
