@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +54,21 @@ def test_validate_leaves_these_modules_out() -> None:
     loaded = modules_after(["validate", "-q", "etc/kopano/server.cfg"], c_locale())
     assert loaded.isdisjoint(NOT_ON_THE_VALIDATE_PATH), loaded & set(NOT_ON_THE_VALIDATE_PATH)
     assert not {m for m in loaded if m.startswith("compiled:")}
+
+
+def test_validate_reads_its_json_files_without_json(tmp_path: Path) -> None:
+    """Once the data files' copies exist (kcconf.datafile), json is not imported."""
+    schemas = tmp_path / "schemas"
+    no_copies = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "schemas", schemas, ignore=no_copies)
+    env = {k: v for k, v in c_locale().items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["KCCONF_SCHEMA_DIR"] = str(schemas)
+    argv = ["validate", "-q", "etc/kopano/server.cfg"]
+    modules_after(argv, env)  # writes the copies
+    assert "json" not in modules_after(argv, env)
+    shutil.copytree(ROOT / "schemas", tmp_path / "fresh", ignore=no_copies)  # none written
+    fresh = {**env, "PYTHONDONTWRITEBYTECODE": "1", "KCCONF_SCHEMA_DIR": str(tmp_path / "fresh")}
+    assert "json" in modules_after(argv, fresh) and "json" in modules_after(argv, fresh)
 
 
 @pytest.mark.parametrize("columns", ["40", "80", "160"])
