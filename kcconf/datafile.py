@@ -45,7 +45,7 @@ def load(path: str) -> Any:
 
     value = json.loads(data.decode("utf-8"))
     if copy is not None and not sys.dont_write_bytecode:
-        _write_copy(copy, head + data + marshal.dumps(value))
+        write_whole(copy, head + data + marshal.dumps(value))
     return value
 
 
@@ -65,7 +65,7 @@ def _read_copy(copy: str, head: bytes, data: bytes) -> Any:
     except OSError:
         return _NONE
     start = len(head) + len(data)
-    if not stored.startswith(head) or stored[len(head):start] != data:
+    if not stored.startswith(head) or not stored.startswith(data, len(head)):  # no copying
         return _NONE
     try:
         return marshal.loads(memoryview(stored)[start:])
@@ -73,8 +73,9 @@ def _read_copy(copy: str, head: bytes, data: bytes) -> Any:
         return _NONE
 
 
-def _write_copy(copy: str, content: bytes) -> None:
-    """Write the copy whole or not at all (another process may be reading it)."""
+def write_whole(copy: str, content: bytes) -> None:
+    """Write a cached copy whole or not at all (another process may be reading it), its
+    folder made if need be; where that fails, nothing is written."""
     temporary = f"{copy}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(copy), exist_ok=True)

@@ -10,11 +10,16 @@ module gives exactly that, with the same spelling, so a record reads as a datacl
 
 from __future__ import annotations
 
+import marshal
+import os
+import sys
+
 _MISSING = object()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import CodeType
     from typing import Any
 
 
@@ -94,7 +99,7 @@ def _deferred_init(source: str, namespace: dict[str, Any], qualname: str,
     start-up time of ``kcconf validate``), and many records are never made in a run."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        exec(source, namespace)  # the one way to get a real signature without inspect
+        exec(_compiled(source), namespace)  # a real signature without inspect
         init = namespace["__init__"]
         init.__qualname__ = qualname
         made[0].__init__ = init  # on the class: frozen records only guard their instances
@@ -102,6 +107,64 @@ def _deferred_init(source: str, namespace: dict[str, Any], qualname: str,
 
     __init__.__qualname__ = qualname
     return __init__
+
+
+_COMPILED_LIMIT = 1000
+"""Compiled __init__ sources kept; beyond it the store starts afresh (old records)."""
+_store: dict[str, CodeType] | None = None
+_CODE = type(record.__code__)
+
+
+def _compiled(source: str) -> CodeType:
+    """``source`` compiled, from a store of earlier compilations in ``__pycache__``, kept
+    by the exact source text like a .pyc by its module: compiling a record's __init__
+    took longer than all else a record costs. The store is written only where Python
+    writes bytecode, and is for this exact Python (sys.version in its first line)."""
+    global _store
+    if _store is None:
+        _store = _read_store()
+    code = _store.get(source)
+    if code is None:
+        code = compile(source, "<string>", "exec")
+        if len(_store) >= _COMPILED_LIMIT:
+            _store = {}
+        _store[source] = code
+        path = _store_path()
+        if path is not None and not sys.dont_write_bytecode:
+            from .datafile import write_whole
+
+            write_whole(path, _store_head() + marshal.dumps(_store))
+    return code
+
+
+def _store_path() -> str | None:
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                        f"records.{tag}.inits")
+
+
+def _store_head() -> bytes:
+    return f"kcconf compiled records 1 {sys.version}\n".encode()
+
+
+def _read_store() -> dict[str, CodeType]:
+    path = _store_path()
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            stored = handle.read()
+        head = _store_head()
+        if stored.startswith(head):
+            found = marshal.loads(memoryview(stored)[len(head):])
+            if isinstance(found, dict):
+                return {k: v for k, v in found.items()
+                        if isinstance(k, str) and isinstance(v, _CODE)}
+    except (OSError, EOFError, ValueError, TypeError):  # none yet, or damaged
+        pass
+    return {}
 
 
 def _values(self: Any) -> tuple[Any, ...]:
