@@ -1,5 +1,5 @@
 """``python -m kcconf``."""
 
-from .cli import main
+from .cli import leave, main
 
-raise SystemExit(main())
+leave(main())

@@ -9,11 +9,11 @@ are made from it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from operator import attrgetter
 
+from . import datafile
 from .records import asdict, record
 
 TYPE_CHECKING = False
@@ -42,8 +42,7 @@ class Code:
 def _load_codes() -> dict[str, Code]:
     """The registry lives in codes.json beside this module, with each code's documentation."""
     path = os.path.join(os.path.dirname(__file__), "codes.json")
-    with open(path, encoding="utf-8") as handle:
-        entries = json.load(handle)["codes"]
+    entries = datafile.load(path)["codes"]
     return {e["code"]: Code(e["code"], e["name"], e["severity"], e["summary"]) for e in entries}
 
 

@@ -24,8 +24,18 @@ import re
 
 _BIDI_AND_INVISIBLE = "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e" \
                       "\u2066\u2067\u2068\u2069\ufeff\ufffe\uffff"
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    # Compiled on first use: a class of surrogates takes re about a millisecond to
+    # compile, and most runs never print a character outside ASCII.
+    return re.compile("[\ud800-\udfff]")
+
+
+@functools.cache
+def _xml_unsafe() -> re.Pattern[str]:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -55,14 +65,14 @@ def machine(text: str) -> str:
     """Text for JSON and SARIF: valid UTF-8, otherwise unchanged."""
     if text.isascii():
         return text
-    return _SURROGATE.sub(_escaped, text)
+    return _surrogate().sub(_escaped, text)
 
 
 def xml(text: str) -> str:
     """Text XML 1.0 can carry (to be escaped for markup by the caller)."""
     if text.isprintable():
         return text
-    return _XML_UNSAFE.sub(_escaped, text)
+    return _xml_unsafe().sub(_escaped, text)
 
 
 def machine_data(data: object) -> object:

@@ -10,9 +10,9 @@ on this machine.
 from __future__ import annotations
 
 import functools
-import json
 import os
 
+from . import datafile
 from .schema import SchemaError, schema_root
 
 TYPE_CHECKING = False
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 def _table() -> dict[str, list[dict[str, Any]]]:
     path = os.path.join(schema_root(), "package-files.json")
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)["paths"]
+        return datafile.load(path)["paths"]
     except FileNotFoundError:
         return {}
     except (OSError, ValueError, KeyError) as err:

@@ -10,11 +10,16 @@ module gives exactly that, with the same spelling, so a record reads as a datacl
 
 from __future__ import annotations
 
+import marshal
+import os
+import sys
+
 _MISSING = object()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import CodeType
     from typing import Any
 
 
@@ -62,7 +67,7 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
     if "__post_init__" in cls.__dict__:
         body.append("  self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["  pass"])
-    exec(source, namespace)  # the one way to get a real signature without inspect
+    made: list[type] = []  # the record class, once it exists
 
     members = {k: v for k, v in cls.__dict__.items()
                if k not in names and k not in ("__dict__", "__weakref__")}
@@ -70,7 +75,7 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
         members["__slots__"] = names
         members["__getstate__"] = _values  # pickled for lint's worker processes
         members["__setstate__"] = _setstate
-    members["__init__"] = namespace["__init__"]
+    members["__init__"] = _deferred_init(source, namespace, f"{cls.__qualname__}.__init__", made)
     members["__match_args__"] = names
     members["__record_fields__"] = names
     members["__repr__"] = _repr
@@ -83,8 +88,83 @@ def _build(cls: type, frozen: bool, slots: bool) -> type:
         members["__hash__"] = None
     new = type(cls)(cls.__name__, cls.__bases__, members)
     new.__qualname__ = cls.__qualname__
-    new.__init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    made.append(new)
     return new
+
+
+def _deferred_init(source: str, namespace: dict[str, Any], qualname: str,
+                   made: list[type]) -> Callable[..., None]:
+    """An ``__init__`` that compiles the record's real one on its first call and puts it
+    in its place: compiling is most of what a record costs at import (a tenth of the
+    start-up time of ``kcconf validate``), and many records are never made in a run."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        exec(_compiled(source), namespace)  # a real signature without inspect
+        init = namespace["__init__"]
+        init.__qualname__ = qualname
+        made[0].__init__ = init  # on the class: frozen records only guard their instances
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = qualname
+    return __init__
+
+
+_COMPILED_LIMIT = 1000
+"""Compiled __init__ sources kept; beyond it the store starts afresh (old records)."""
+_store: dict[str, CodeType] | None = None
+_CODE = type(record.__code__)
+
+
+def _compiled(source: str) -> CodeType:
+    """``source`` compiled, from a store of earlier compilations in ``__pycache__``, kept
+    by the exact source text like a .pyc by its module: compiling a record's __init__
+    took longer than all else a record costs. The store is written only where Python
+    writes bytecode, and is for this exact Python (sys.version in its first line)."""
+    global _store
+    if _store is None:
+        _store = _read_store()
+    code = _store.get(source)
+    if code is None:
+        code = compile(source, "<string>", "exec")
+        if len(_store) >= _COMPILED_LIMIT:
+            _store = {}
+        _store[source] = code
+        path = _store_path()
+        if path is not None and not sys.dont_write_bytecode:
+            from .datafile import write_whole
+
+            write_whole(path, _store_head() + marshal.dumps(_store))
+    return code
+
+
+def _store_path() -> str | None:
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                        f"records.{tag}.inits")
+
+
+def _store_head() -> bytes:
+    return f"kcconf compiled records 1 {sys.version}\n".encode()
+
+
+def _read_store() -> dict[str, CodeType]:
+    path = _store_path()
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            stored = handle.read()
+        head = _store_head()
+        if stored.startswith(head):
+            found = marshal.loads(memoryview(stored)[len(head):])
+            if isinstance(found, dict):
+                return {k: v for k, v in found.items()
+                        if isinstance(k, str) and isinstance(v, _CODE)}
+    except (OSError, EOFError, ValueError, TypeError):  # none yet, or damaged
+        pass
+    return {}
 
 
 def _values(self: Any) -> tuple[Any, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from . import __version__
@@ -62,6 +61,8 @@ def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
 
 
 def write_json(out: TextIO, results: list[dict], counts: dict[str, int]) -> None:
+    import json  # here: the text report, the usual one, has no need of it
+
     document = {"version": __version__, "tool": "kcconf", "files": results,
                 "summary": {"errors": counts.get("error", 0),
                             "warnings": counts.get("warning", 0),

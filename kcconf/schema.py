@@ -9,9 +9,9 @@ files are validated against ``meta.schema.json`` by the test suite and by
 from __future__ import annotations
 
 import functools
-import json
 import os
 
+from . import datafile
 from .records import record
 
 TYPE_CHECKING = False
@@ -62,8 +62,7 @@ def schema_root() -> str:
 
 def _read_json(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+        return datafile.load(path)
     except FileNotFoundError:
         raise SchemaError(f"{path}: schema file not found"
                           " (is kcconf installed completely?)") from None

@@ -17,21 +17,25 @@ from collections.abc import Iterable
 
 from .diagnostics import CODES, Diagnostic
 
-_CODE_PREFIX = re.compile(r"^KC\d{0,3}$")
+
+@functools.cache
+def _code_prefix() -> re.Pattern[str]:
+    """A code or code prefix; compiled on first use, as most runs select nothing."""
+    return re.compile(r"^KC\d{0,3}$")
 
 
 def normal(selector: str) -> str:
     """The selector as it is compared: codes in upper case, names and rule ids in lower."""
     text = selector.strip()
     upper = text.upper()
-    return upper if _CODE_PREFIX.match(upper) else text.lower()
+    return upper if _code_prefix().match(upper) else text.lower()
 
 
 def matches(selector: str, diagnostic: Diagnostic) -> bool:
     """Whether ``selector`` names ``diagnostic`` (its code, a prefix of it, its code's
     name or its rule's id)."""
     key = normal(selector)
-    if key.startswith("KC") and _CODE_PREFIX.match(key):
+    if key.startswith("KC") and _code_prefix().match(key):
         return diagnostic.code.startswith(key)
     if diagnostic.rule is not None and key == diagnostic.rule.lower():
         return True
@@ -49,7 +53,7 @@ def specificity(selector: str) -> int:
     so that ``severity`` settings of ``KC4 = "warning"`` and ``log-file-needed =
     "info"`` give the rule its own severity."""
     key = normal(selector)
-    if _CODE_PREFIX.match(key):
+    if _code_prefix().match(key):
         return len(key)
     return 10
 
@@ -69,7 +73,7 @@ def known(selector: str, rule_ids: Iterable[str] = (), prefixes: bool = True) ->
     """Whether a selector can name anything: a code (or, with ``prefixes``, a code
     prefix), a code name or a rule id."""
     key = normal(selector)
-    if _CODE_PREFIX.match(key):
+    if _code_prefix().match(key):
         return key in CODES or (prefixes and any(code.startswith(key) for code in CODES))
     return key in {c.name for c in CODES.values()} or key in {r.lower() for r in rule_ids}
 
@@ -130,7 +134,7 @@ class Selection:
 
 def _names_code(selector: str, code: str) -> bool:
     key = normal(selector)
-    if _CODE_PREFIX.match(key):
+    if _code_prefix().match(key):
         return code.startswith(key)
     entry = CODES[code]
     return key == entry.name or code == "KC401"  # a rule id names findings of KC401

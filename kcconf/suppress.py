@@ -11,6 +11,7 @@ reports unused ones, KC603).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -23,17 +24,40 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-DIRECTIVE = re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
 EVERY_CODE = "*"
 """A bare ``# kcconf: disable`` silences every code on the next line."""
-BARE_DISABLE = re.compile(r"^disable\s*$")
-BARE_DISABLE_FILE = re.compile(r"^disable-file\s*$")
-"""A bare ``# kcconf: disable-file`` silences every code in the file (yamllint's
-``# yamllint disable-file``); it used to silence nothing, without a word."""
-PAIR = re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
-_HINT_LINE = re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
 MARKER = b"kcconf:"
 """Cheap test before any parsing: most files carry no kcconf comment at all."""
+
+
+# The patterns are compiled on first use: most files have no kcconf comment at all, and
+# compiling costs start-up time.
+
+@functools.cache
+def _directive() -> re.Pattern[str]:
+    return re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
+
+
+@functools.cache
+def _bare_disable() -> re.Pattern[str]:
+    return re.compile(r"^disable\s*$")
+
+
+@functools.cache
+def _bare_disable_file() -> re.Pattern[str]:
+    """A bare ``# kcconf: disable-file`` silences every code in the file (yamllint's
+    ``# yamllint disable-file``); it used to silence nothing, without a word."""
+    return re.compile(r"^disable-file\s*$")
+
+
+@functools.cache
+def _pair() -> re.Pattern[str]:
+    return re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
+
+
+@functools.cache
+def _hint_line() -> re.Pattern[bytes]:
+    return re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
 
 
 @record(slots=True)
@@ -53,7 +77,7 @@ class Suppression:
 
 def pairs(text: str) -> list[tuple[str, str]]:
     """key=value pairs after ``kcconf:`` (values may be comma lists)."""
-    return [(key, re.sub(r"\s+", "", value)) for key, value in PAIR.findall(text)]
+    return [(key, re.sub(r"\s+", "", value)) for key, value in _pair().findall(text)]
 
 
 def hints(data: bytes) -> dict[str, str]:
@@ -64,7 +88,7 @@ def hints(data: bytes) -> dict[str, str]:
         start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", at)
         end = len(data) if end < 0 else end
-        match = _HINT_LINE.match(data, start, end)
+        match = _hint_line().match(data, start, end)
         if match:
             for key, value in pairs(match.group(1).decode("utf-8", errors="replace")):
                 if key in ("component", "release"):
@@ -89,13 +113,13 @@ def collect(doc: Document) -> list[Suppression]:
         if kind is Kind.BLANK:
             continue
         if kind is Kind.COMMENT or kind is Kind.IGNORED:
-            match = DIRECTIVE.match(entry.text) if "kcconf:" in entry.text else None
+            match = _directive().match(entry.text) if "kcconf:" in entry.text else None
             if match is not None:
-                if BARE_DISABLE.match(match.group(1)):
+                if _bare_disable().match(match.group(1)):
                     item = Suppression(doc.path, entry.line, frozenset({EVERY_CODE}), None)
                     pending.append(item)
                     result.append(item)
-                elif BARE_DISABLE_FILE.match(match.group(1)):
+                elif _bare_disable_file().match(match.group(1)):
                     result.append(Suppression(doc.path, entry.line, frozenset({EVERY_CODE}),
                                               0))
                 for key, value in pairs(match.group(1)):

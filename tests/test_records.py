@@ -86,3 +86,82 @@ def test_validate_does_not_import_heavy_modules() -> None:
                             cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_init_is_compiled_on_first_use_with_its_real_signature() -> None:
+    """A record's __init__ is compiled when the first one is made (most records are
+    never made in a run); from then on it is the real one, with the fields as parameters."""
+
+    @record(frozen=True)
+    class Late:
+        name: str
+        size: int = 1
+        parts: list[str] = field(default_factory=list)
+
+    assert Late.__init__.__code__.co_varnames[:2] == ("self", "args")  # not compiled yet
+    with pytest.raises(TypeError, match=r"Late.__init__\(\) missing 1 required positional"):
+        Late()  # type: ignore[call-arg]
+    assert Late.__init__.__code__.co_varnames[:4] == ("self", "name", "size", "parts")
+    assert Late.__init__.__qualname__.endswith("Late.__init__")
+    assert Late("a") == Late("a", 1, []) and Late("b", size=2).size == 2
+    with pytest.raises(FrozenRecordError):
+        Late("a").name = "b"  # type: ignore[misc]
+
+
+@pytest.fixture
+def store_in(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The compiled-__init__ store of kcconf.records in a folder of the test's own."""
+    import kcconf.records as records
+
+    path = tmp_path / "__pycache__" / "records.inits"
+    monkeypatch.setattr(records, "_store_path", lambda: str(path))
+    monkeypatch.setattr(records, "_store", None)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return path
+
+
+def _make_class(frozen: bool):
+    @record(frozen=frozen)
+    class Stored:
+        name: str
+        parts: list[str] = field(default_factory=list)
+        size: int = 7
+
+    return Stored
+
+
+def test_compiled_inits_are_kept_and_read_back(store_in, monkeypatch) -> None:
+    import kcconf.records as records
+
+    assert _make_class(False)("a").size == 7
+    assert store_in.is_file()
+    stored = store_in.read_bytes()
+    monkeypatch.setattr(records, "_store", None)  # as a new process would start
+    compiled = []
+    monkeypatch.setattr(records, "compile", lambda *a: compiled.append(a) or compile(*a),
+                        raising=False)
+    again = _make_class(False)("b", ["x"])
+    assert (again.name, again.parts, again.size, compiled) == ("b", ["x"], 7, [])
+    assert store_in.read_bytes() == stored  # nothing new to keep
+    frozen = _make_class(True)("c")  # another source: compiled and added
+    assert len(compiled) == 1 and frozen.parts == []
+    with pytest.raises(FrozenRecordError):
+        frozen.name = "d"
+
+
+@pytest.mark.parametrize("damage", [b"", b"kcconf compiled records 1 other python\n", None])
+def test_a_damaged_or_foreign_store_is_ignored(store_in, monkeypatch, damage) -> None:
+    import kcconf.records as records
+
+    _make_class(False)("a")
+    good = store_in.read_bytes()
+    store_in.write_bytes(good[:-5] if damage is None else damage)
+    monkeypatch.setattr(records, "_store", None)
+    assert _make_class(False)("b").size == 7
+    assert store_in.read_bytes() == good
+
+
+def test_no_store_where_python_writes_no_bytecode(store_in, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert _make_class(False)("a").name == "a"
+    assert not store_in.exists()
