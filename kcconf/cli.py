@@ -469,6 +469,12 @@ def leave(status: int) -> NoReturn:
     os._exit(status)
 
 
+def console() -> NoReturn:
+    """The installed ``kcconf`` command: as ``python -m kcconf``, ending through
+    ``leave`` (``main`` itself returns, for callers in the same process)."""
+    leave(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=_command_in(argv) or "")

@@ -168,3 +168,20 @@ def test_python_m_kcconf_reports_all_and_its_status(tmp_path: os.PathLike[str]) 
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 2001 and lines[-1].startswith("1 file checked: 2000 error(s)")
+
+
+def test_the_installed_command_ends_as_python_m_kcconf_does(tmp_path) -> None:
+    """The console script is what users run: it leaves through ``leave`` too, with the
+    status of ``main``, and pyproject.toml points at it."""
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["kcconf"] == "kcconf.cli:console"
+    config = os.path.join(tmp_path, "server.cfg")
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write("log_levle = 3\n")
+    code = ("import sys; sys.argv = ['kcconf', 'validate', '-q', sys.argv[1]]\n"
+            "from kcconf.cli import console; console()")
+    result = subprocess.run([sys.executable, "-c", code, config], capture_output=True,
+                            text=True, cwd=ROOT, check=False)
+    assert result.returncode == 1 and "[KC201]" in result.stdout, result.stderr
