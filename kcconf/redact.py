@@ -77,19 +77,20 @@ def secret_name(component: schema.Component | None, name: str) -> bool:
     return closest(lowered, _secret_names_by_length(), SUGGEST_CUTOFF) is not None
 
 
-SECRET_PIECES = re.compile("|".join(sorted({
+SECRET_PIECES = "|".join(sorted({
     word[i : i + 3] for word in ("password", "passwd", "secret", "pwd")
-    for i in range(len(word) - 2)})))
-"""Three letters in a row of a secret word: a misspelt secret name keeps some of them."""
+    for i in range(len(word) - 2)}))
+"""Three letters in a row of a secret word: a misspelt secret name keeps some of them.
+(Patterns here are text, compiled by re on first use: nothing compiles at import.)"""
 
 
 def _shares_a_trigram(name: str) -> bool:
     """A cheap test before the did-you-mean, so that a file of many distinct names is
     not slowed down: every secret name is made around one of these words."""
-    return SECRET_PIECES.search(name) is not None
+    return re.search(SECRET_PIECES, name) is not None
 
 
-_ASSIGNMENT = re.compile(r"^([ \t]*#*[ \t]*)([^=]*?)([ \t]*=[ \t]*)(.*?)([ \t\r]*)$", re.DOTALL)
+_ASSIGNMENT = r"(?s)^([ \t]*#*[ \t]*)([^=]*?)([ \t]*=[ \t]*)(.*?)([ \t\r]*)$"
 """A line as name = value, also commented out (``#mysql_password = x``): lead, name,
 equals sign with its blanks, value, trailing blanks."""
 
@@ -151,7 +152,7 @@ class Redactor:
 
     def learn_line(self, line: str) -> None:
         """A config line given on its own (``KCUNCOMMENT_...=line``)."""
-        match = _ASSIGNMENT.match(line)
+        match = re.match(_ASSIGNMENT, line)
         if match:
             self.learn_assignment(match.group(2), match.group(4))
 
@@ -230,7 +231,7 @@ class Redactor:
         if self._protected is None:
             names = set(self.component.specs) if self.component is not None else set()
             self._protected = frozenset(names)
-        return [m.span() for m in _WORD.finditer(text) if m.group() in self._protected]
+        return [m.span() for m in re.finditer(_WORD, text) if m.group() in self._protected]
 
     def diagnostic(self, d: Diagnostic) -> Diagnostic:
         """``d`` with its message, hint and option name masked (in place, and returned):
@@ -246,13 +247,13 @@ class Redactor:
     def config_line(self, line: str) -> str:
         """One line of a config file for a diff: a secret's line keeps its name and
         loses its value (also when commented out, and past byte 4095)."""
-        match = _ASSIGNMENT.match(line)
+        match = re.match(_ASSIGNMENT, line)
         if match and match.group(4) and self.is_secret(match.group(2)):
             return match.group(1) + match.group(2) + match.group(3) + MASK + match.group(5)
         return self.text(line)
 
 
-_WORD = re.compile(r"[A-Za-z0-9_]+")
+_WORD = r"[A-Za-z0-9_]+"
 
 
 def _word_char(text: str, index: int) -> bool:

@@ -185,3 +185,16 @@ def test_the_installed_command_ends_as_python_m_kcconf_does(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-c", code, config], capture_output=True,
                             text=True, cwd=ROOT, check=False)
     assert result.returncode == 1 and "[KC201]" in result.stdout, result.stderr
+
+
+def test_value_and_secret_patterns_are_not_compiled_at_import() -> None:
+    """checks/values.py and redact.py keep their patterns as text, compiled by re when
+    a value first needs one: importing them (every validate does) compiles none."""
+    code = ("import re\nfrom kcconf import redact\nfrom kcconf.checks import values\n"
+            "ours = {values.INLINE_COMMENT, values.HASH_COMMENT, values.ENV_NAME,"
+            " values.LISTEN_ITEM, values.SOCKET, values.URL, values.HEX,"
+            " redact.SECRET_PIECES, redact._ASSIGNMENT, redact._WORD}\n"
+            "print(sorted(k[1] for k in re._cache if k[1] in ours))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -23,14 +23,16 @@ from . import Context
 TRUE_WORDS = {"yes", "true", "1", "on", "enabled", "enable", "y"}
 FALSE_LOOKING = {"off", "disabled", "disable", "none", "n", "never", "nein", "non", "nope",
                  "null", "nil", "-", "", "0.0", "inactive"}
-INLINE_COMMENT = re.compile(r"\s[#;]")
-HASH_COMMENT = re.compile(r"\s#")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-LISTEN_ITEM = re.compile(
-    r"^(?:unix:/\S*|(?:\*|\[[0-9A-Fa-f:.]*\]|[^\s\[\]%:]*)(?:%[\w.-]+)?:(\d{1,5}))$")
-SOCKET = re.compile(r"^(?:file://\S+|https?://\S+|default:)$")
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S*$")
-HEX = re.compile(r"^(?:0[xX])?[0-9A-Fa-f]+$")
+# Patterns as text: re compiles each on first use and caches it, so importing this
+# module (on the path of every kcconf validate) compiles nothing.
+INLINE_COMMENT = r"\s[#;]"
+HASH_COMMENT = r"\s#"
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+LISTEN_ITEM = \
+    r"^(?:unix:/\S*|(?:\*|\[[0-9A-Fa-f:.]*\]|[^\s\[\]%:]*)(?:%[\w.-]+)?:(\d{1,5}))$"
+SOCKET = r"^(?:file://\S+|https?://\S+|default:)$"
+URL = r"^[A-Za-z][A-Za-z0-9+.-]*://\S*$"
+HEX = r"^(?:0[xX])?[0-9A-Fa-f]+$"
 
 
 def shown(option: Option, text: str) -> str:
@@ -131,7 +133,7 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
                        " keeps only the first 1023", "Shorten the value.")
         if text.startswith("$"):
             if option.exact:
-                if ENV_NAME.match(text[1:]):
+                if re.match(ENV_NAME, text[1:]):
                     yield diag("KC314", "this option is never taken from the environment:"
                                " the value is used literally, '$' included",
                                "Write the value itself.", )
@@ -151,7 +153,7 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
                                f"Set {text[1:]} for the service, or write the value.")
                     return
                 text = found
-    comment = INLINE_COMMENT.search(text)
+    comment = re.search(INLINE_COMMENT, text) if "#" in text or ";" in text else None
     if comment and text[comment.start() + 1] == "#":
         yield diag("KC303", f"the value includes {text[comment.start() + 1:]!r}:"
                    " Kopano has no comments after a value" if not option.secret else
@@ -268,7 +270,7 @@ def _cxx(ctx: Context, option: Option, text: str, diag, has_comment: bool
     if kind in ("integer", "duration", "loglevel"):
         yield from _integer(option, text, diag, has_comment, ctx.series)
         return
-    if has_comment and HASH_COMMENT.search(text):
+    if has_comment and re.search(HASH_COMMENT, text):
         yield from _after_comment(_enum(option, text, diag, case_insensitive_bool)
                                   if kind == "enum" else
                                   _shape(option, text, diag))
@@ -544,7 +546,7 @@ def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
         return
     if kind == "listen":
         for item in text.split():
-            match = LISTEN_ITEM.match(item)
+            match = re.match(LISTEN_ITEM, item)
             if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
                 yield diag("KC315", f"{item!r} is not a listen address",
                            "Write address:port, *:port, [::1]:port, *%iface:port or"
