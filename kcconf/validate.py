@@ -137,6 +137,14 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
         result = check_loaded(loaded, comp, series, environ, check_host, masked)
     if joined is not None:
         joined.relocate(result.diagnostics)
+    if joined is not None or masked.data != data:
+        # Fixes address the bytes that were checked: a template's with its template
+        # lines masked, or the fragments joined. Applied to the file itself, their
+        # offsets would land elsewhere and damage it.
+        as_read = {doc.path for doc in loaded.documents[1:]}  # includes, read as they are
+        for d in result.diagnostics:
+            if d.fixes and d.file not in as_read:
+                d.fixes = ()
     return result
 
 

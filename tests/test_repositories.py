@@ -264,3 +264,25 @@ def test_an_empty_folder_named_like_a_config_is_not_a_fragment_directory(tmp_pat
     (tmp_path / "etc/server.cfg").mkdir(parents=True)
     write(tmp_path, {"etc/kopano/dagent.cfg": "lmtp_listen = *:2003\n"})
     assert lint_codes(tmp_path) == {"etc/kopano/dagent.cfg": []}
+
+
+def test_templates_and_fragments_carry_no_fixes_whose_offsets_are_those_of_other_bytes(
+        tmp_path):
+    """A template is checked with its template lines masked, fragments joined: a fix's
+    byte offsets point into those bytes, and applied to the file (by an editor reading
+    the JSON, or the language server) would overwrite other text. They are left out;
+    an include read as it is keeps its fixes."""
+    write(tmp_path, {
+        "server.cfg.j2": "{% if tls %}\nserver_name = a\n{% endif %}\n"
+                         "audit_log_enabled = off\n!include plain.cfg\n",
+        "plain.cfg": "log_timestamp = off\n",
+        "templates/etc/kopano/server.cfg/10base": "server_name = a\n",
+        "templates/etc/kopano/server.cfg/20log": "# log\naudit_log_enabled = off\n",
+    })
+    found = {}
+    for result in lint([str(tmp_path)], load_settings(start=str(tmp_path)), jobs=1):
+        for d in result.diagnostics:
+            if d.code == "KC302":
+                found[d.file[len(str(tmp_path)) + 1:]] = bool(d.fixes)
+    assert found == {"server.cfg.j2": False, "plain.cfg": True,
+                     "templates/etc/kopano/server.cfg/20log": False}
