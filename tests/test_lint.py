@@ -733,3 +733,27 @@ def test_a_bare_disable_file_silences_every_code_of_that_file_only(tmp_path):
               for d in r.diagnostics]
     assert [(d.code, d.line) for d in unused] == [("KC603", 1)]
     assert "bare 'kcconf: disable-file' suppresses nothing" in unused[0].message
+
+
+def test_sarif_results_carry_their_fixes_as_byte_replacements(tmp_path):
+    """Applied as SARIF says (delete the byte region, insert the text), a fix gives the
+    line the fix engine would write; the document still follows the 2.1.0 schema."""
+    text = "server_name = mail\naudit_log_enabled = off\n"
+    (tmp_path / "server.cfg").write_text(text)
+    data = json.loads(run_kcconf("lint", "-f", "sarif", cwd=tmp_path).stdout)
+    schema = sarif_schema()
+    if schema is not None:
+        import jsonschema
+
+        assert not list(jsonschema.Draft4Validator(schema).iter_errors(data))
+    [result] = [r for r in data["runs"][0]["results"] if r["ruleId"] == "KC302"]
+    [fix] = result["fixes"]
+    assert "unsafe" in fix["description"]["text"]
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "server.cfg"
+    raw = text.encode()
+    for r in sorted(change["replacements"], key=lambda r: -r["deletedRegion"]["byteOffset"]):
+        start = r["deletedRegion"]["byteOffset"]
+        raw = raw[:start] + r["insertedContent"]["text"].encode() + \
+            raw[start + r["deletedRegion"]["byteLength"]:]
+    assert raw.decode() == "server_name = mail\naudit_log_enabled = no\n"

@@ -4,11 +4,13 @@ Emits everything GitHub's table asks for ($schema, version, tool.driver.name and
 with id, shortDescription, fullDescription and help; message.text; repository-relative
 artifactLocation.uri; region start and end; partialFingerprints) plus ruleId and level; helpUri
 and informationUri only once a documentation URL is published in the package's metadata.
-Columns count Unicode code points, as kcconf's do.
+Columns count Unicode code points, as kcconf's do. A finding's fixes (safe and unsafe)
+are SARIF fixes, byte regions replaced, for viewers that apply them.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 
@@ -19,6 +21,8 @@ from . import Totals, dumps, fingerprint
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
+
+    from ..fixes import Fix
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -69,6 +73,26 @@ def rules(docs: str | None) -> list[dict]:
     return found
 
 
+def _fix(where: str, fix: Fix) -> dict:
+    """A fix as SARIF states one: byte regions of the file replaced (viewers such as
+    VS Code's SARIF viewer offer to apply them; an unsafe one says so in its text)."""
+    replacements = []
+    for e in fix.edits:
+        inserted: dict[str, str]
+        try:
+            inserted = {"text": e.replacement.decode("utf-8")}
+        except UnicodeDecodeError:  # bytes the file had that are not UTF-8
+            inserted = {"binary": base64.b64encode(e.replacement).decode("ascii")}
+        replacements.append({"deletedRegion": {"byteOffset": e.start,
+                                               "byteLength": e.end - e.start},
+                             "insertedContent": inserted})
+    text = fix.title + (" (unsafe: check the result)" if fix.applicability == "unsafe"
+                        else "")
+    return {"description": {"text": text},
+            "artifactChanges": [{"artifactLocation": {"uri": where},
+                                 "replacements": replacements}]}
+
+
 class Sarif:
     def __init__(self) -> None:
         self.first = True
@@ -110,6 +134,9 @@ class Sarif:
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
                     "partialFingerprints": {"kcconf/v1": stable}}
+            fixes = [_fix(where, f) for f in d.fixes if f.applicability != "display-only"]
+            if fixes:
+                item["fixes"] = fixes
             out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 
