@@ -110,6 +110,8 @@ class Sarif:
                                    "endLine": d.line,
                                    "endColumn": max(d.end_col or d.col + 1, d.col + 1)}}}],
                     "partialFingerprints": {"kcconf/v1": stable}}
+            if d.more:
+                item["occurrenceCount"] = d.more  # the closing finding of a file over the limit
             out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 
