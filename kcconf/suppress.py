@@ -138,7 +138,7 @@ def sieve(documents: Iterable[Document]
     for selectors that name nothing (``unknown_codes``) are the caller's to add."""
     suppressions = [s for doc in documents if MARKER in doc.data for s in collect(doc)]
     if not suppressions:
-        return _keep_all, []
+        return keep_all, []
     by_line: dict[tuple[str, int], list[Suppression]] = {}
     for s in suppressions:
         if s.target is not None:
@@ -157,7 +157,7 @@ def sieve(documents: Iterable[Document]
     return keep, suppressions
 
 
-def _keep_all(d: Diagnostic) -> bool:
+def keep_all(d: Diagnostic) -> bool:
     return True
 
 

@@ -86,17 +86,14 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     state = effective.build(loaded, component, series, env)
     ctx = Context(loaded, component, series, state, component.at(series), env, check_host,
                   template if template is not None and template.dialect else None)
-    outside = _outside_package_files(loaded)
     keep, suppressions = suppress.sieve(loaded.documents)
+    passes = _chain(_outside_package_files(loaded), keep, wanted)
     gather = Findings(max_findings)
     for source in (state.diagnostics, *(check(ctx) for check in all_checks()),
                    release_fit(ctx)):
-        if wanted is None:
-            gather.add_all(d for d in source if outside(d) and keep(d))
-        else:
-            gather.add_all(d for d in source if outside(d) and keep(d) and wanted(d))
+        gather.add_all(source if passes is None else filter(passes, source))
     typos = suppress.unknown_codes(suppressions)
-    gather.add_all(typos if wanted is None else (d for d in typos if wanted(d)))
+    gather.add_all(typos if wanted is None else filter(wanted, typos))
     kept = gather.result()
     redactor = redact.for_documents(component, loaded.documents)
     for d in kept:
@@ -118,6 +115,18 @@ def _outside_package_files(loaded: loader.Loaded) -> Wanted:
 
 def _anywhere(d: Diagnostic) -> bool:
     return True
+
+
+def _chain(*tests: Wanted | None) -> Wanted | None:
+    """One test asking ``tests`` in order (the first False wins), None when every one
+    lets everything through: a big file's findings are asked one by one."""
+    needed = [t for t in tests if t is not None and t is not _anywhere and
+              t is not suppress.keep_all]
+    if not needed:
+        return None
+    if len(needed) == 1:
+        return needed[0]
+    return lambda d: all(t(d) for t in needed)
 
 
 Group = tuple[str, str, str, "str | None"]
@@ -149,36 +158,48 @@ class Findings:
         if not self.limit:
             self._kept.extend(found)
             return
-        groups, full, limit, kept = self._groups, self._full, self.limit, self._kept
+        groups, elided_of, limit, kept = self._groups, self._elided, self.limit, self._kept
         for d in found:
             key = (d.file, d.code, d.severity, d.rule)
-            group = groups.get(key)
-            if group is None:
-                if key in full:
-                    self._over(key, d)
-                    continue
-                group = groups[key] = []
-            group.append(d)
-            kept.append(d)
-            if len(group) == limit:
-                del groups[key]
-                # Ties by position go to the one found first: -(its place in kept).
-                heap = [(-g.line, -g.col, -i, g) for i, g in enumerate(group)]
-                heapq.heapify(heap)
-                full[key] = heap
-                self._elided[key] = [0, 0, 0]
+            elided = elided_of.get(key)
+            if elided is None:
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = []
+                group.append(d)
+                kept.append(d)
+                if len(group) == limit:
+                    self._close(key)
+                continue
+            line, col = d.line, d.col
+            top = self._full[key][0]
+            if line > -top[0] or (line == -top[0] and col >= -top[1]):
+                # Not before the last one kept (the usual case: checks report mostly in
+                # line order): counted only.
+                if not elided[0] or line < elided[1] or (line == elided[1] and col < elided[2]):
+                    elided[1], elided[2] = line, col
+                elided[0] += 1
+            else:
+                self._earlier(key, d)
 
-    def _over(self, key: Group, d: Diagnostic) -> None:
+    def _close(self, key: Group) -> None:
+        """A group reached the limit: from now on its findings are counted."""
+        group = self._groups.pop(key)
+        # Ties by position go to the one found first: -(its place in the group).
+        heap = [(-g.line, -g.col, -i, g) for i, g in enumerate(group)]
+        heapq.heapify(heap)
+        self._full[key] = heap
+        self._elided[key] = [0, 0, 0]
+
+    def _earlier(self, key: Group, d: Diagnostic) -> None:
+        """A finding before the last one kept of its full group takes that one's place."""
         heap, elided = self._full[key], self._elided[key]
-        top = heap[0]
-        if (d.line, d.col) < (-top[0], -top[1]):
-            # Earlier than the last one kept (checks report mostly in line order).
-            heapq.heapreplace(heap, (-d.line, -d.col, -len(self._kept), d))
-            self._kept.append(d)
-            d = top[3]
-            self._dropped.add(id(d))
-        if not elided[0] or (d.line, d.col) < (elided[1], elided[2]):
-            elided[1], elided[2] = d.line, d.col
+        top = heapq.heapreplace(heap, (-d.line, -d.col, -len(self._kept), d))
+        self._kept.append(d)
+        out = top[3]
+        self._dropped.add(id(out))
+        if not elided[0] or (out.line, out.col) < (elided[1], elided[2]):
+            elided[1], elided[2] = out.line, out.col
         elided[0] += 1
 
     def result(self) -> list[Diagnostic]:
@@ -264,7 +285,9 @@ def validate_text(text: str | bytes, component: str, release: str | None = None,
 
 def release_fit(ctx: Context) -> list[Diagnostic]:
     """When names are unknown here but all known in other releases, name those releases."""
-    names = {a.name for a in ctx.loaded.assignments if not a.propmap}
+    every = ctx.loaded.assignments
+    names = every.names(propmap=False) if isinstance(every, loader.Assignments) else \
+        {a.name for a in every if not a.propmap}
     misfits = [n for n in names if effective.canonical_name(ctx.options, n) is None]
     if not misfits:
         return []
