@@ -471,7 +471,8 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
     text = "\n" + data.decode("utf-8")
     size = len(text)
     out = Entries()
-    append, add_option = out.append, out.add_option
+    append = out.append
+    add_line, add_item = out._lines.append, out._items.append  # add_option, for each line
     ignored, blank = Kind.IGNORED, Kind.BLANK
     trim = _TRIM_TEXT
     count = text.count
@@ -485,7 +486,8 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         line = match.group(1)
         fields = known.get(line)
         if fields is not None:
-            add_option(number, fields)
+            add_line(number)
+            add_item(fields)
             continue
         if line[0] == "!":
             physical = line.encode() + (b"\n" if match.end() < size else b"")
@@ -515,7 +517,8 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
             if len(known) >= SHARED_TEXTS:
                 known.clear()
             known[line] = fields
-        add_option(number, fields)
+        add_line(number)
+        add_item(fields)
     return out
 
 

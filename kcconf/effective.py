@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 
 from . import values
 from .diagnostics import Diagnostic
-from .loader import Assignment, Loaded, picked
+from .loader import Assignment, Assignments, Loaded, Picked, picked
 from .records import field, record
 from .schema import Component, Option, kopano, series_key
 
@@ -200,14 +200,46 @@ def build(loaded: Loaded, component: Component, series: str,
     result = Effective(component, series, Settings(_stored_options(component, series),
                                                    None if component.python else humansize))
     env = environ if environ is not None else {}
-    result._every = loaded.assignments
-    result.unknown = picked(loaded.assignments)
-    for assignment in loaded.assignments:
+    every = result._every = loaded.assignments
+    result.unknown = picked(every)
+    if type(every) is Assignments:
+        _apply_compact(result, every, options, env, humansize)
+        return result
+    for assignment in every:
         if component.python:
             _apply_python(result, options, assignment)
         else:
             _apply_cxx(result, options, assignment, env, humansize)
     return result
+
+
+def _apply_compact(result: Effective, every: Assignments, options: Mapping[str, Option],
+                   env: Mapping[str, str], humansize: bool) -> None:
+    """``build`` for a load's own assignments: a line with a name the reader does not
+    know (millions, in a bad big file) is recorded by its index, without making the
+    assignment; names are looked up once each."""
+    unknown = result.unknown
+    assert isinstance(unknown, Picked)
+    python = result.component.python
+    stored: dict[str, str | None] = {}
+    """Each name as given -> the name the C++ reader stores it under (None: unknown)."""
+    for index, name, propmap in every.named():
+        if python:
+            option = options.get(name)
+            if option is None or not option.present:
+                unknown.add_index(index)
+            else:
+                _apply_python(result, options, every[index])
+            continue
+        if not propmap:
+            if name in stored:
+                canonical = stored[name]
+            else:
+                canonical = stored[name] = canonical_name(options, cxx_name(name))
+            if canonical is None and cxx_name(name) not in result.propmap_added:
+                unknown.add_index(index)
+                continue
+        _apply_cxx(result, options, every[index], env, humansize)
 
 
 def canonical_name(options: Mapping[str, Option], name: str) -> str | None:

@@ -82,8 +82,9 @@ ON_HOST = Includes()
 
 @record(slots=True)
 class Assignment:
-    """An option line in the order the service applies it (one per line of a big file,
-    so its name and value are the entry's, not copies)."""
+    """An option line in the order the service applies it. Its name and value are the
+    entry's (the same strings, not copies), held again because checks read them many
+    times a line."""
 
     entry: Entry
     file: str
@@ -91,14 +92,13 @@ class Assignment:
     index: int = -1
     """Its place in ``Loaded.assignments``: what tells two assignments apart, since the
     objects are made anew each time they are read (see ``Assignments``)."""
+    name: str = None  # type: ignore[assignment]  (the entry's, when not given)
+    value: str = None  # type: ignore[assignment]
 
-    @property
-    def name(self) -> str:
-        return self.entry.name  # type: ignore[return-value]  (an option line has one)
-
-    @property
-    def value(self) -> str:
-        return self.entry.value  # type: ignore[return-value]
+    def __post_init__(self) -> None:
+        if self.name is None:
+            self.name = self.entry.name  # type: ignore[assignment]  (an option line has one)
+            self.value = self.entry.value  # type: ignore[assignment]
 
 
 class Assignments(Sequence[Assignment]):
@@ -136,8 +136,9 @@ class Assignments(Sequence[Assignment]):
         if index < 0:
             index += len(self._entry)
         doc = self._runs[bisect.bisect_right(self._starts, index) - 1]
-        return Assignment(doc.entries[self._entry[index]], doc.path,
-                          bool(self._propmap[index]), index)
+        entry = doc.entries[self._entry[index]]
+        return Assignment(entry, doc.path, bool(self._propmap[index]), index, entry.name,
+                          entry.value)
 
     def _spans(self) -> Iterator[tuple[Document, int, int]]:
         ends = [*self._starts[1:], len(self._entry)] if self._starts else []
@@ -149,7 +150,17 @@ class Assignments(Sequence[Assignment]):
             made = dialect.pick(doc.entries, self._entry[start:end])
             for number, entry, flag in zip(range(start, end), made,
                                            self._propmap[start:end], strict=True):
-                yield Assignment(entry, path, flag == 1, number)
+                yield Assignment(entry, path, flag == 1, number, entry.name, entry.value)
+
+    def named(self) -> Iterator[tuple[int, str, bool]]:
+        """(index, name, in a !propmap file) of each assignment, without making it."""
+        for doc, start, end in self._spans():
+            entries = doc.entries
+            name_at = entries.name_at if type(entries) is dialect.Entries else \
+                (lambda i, e=entries: e[i].name)  # type: ignore[misc]
+            for number, index, flag in zip(range(start, end), self._entry[start:end],
+                                           self._propmap[start:end], strict=True):
+                yield number, name_at(index), flag == 1
 
     def names(self, propmap: bool | None = None) -> set[str]:
         """The names assigned (only in !propmap files, or only outside them, when
@@ -186,6 +197,10 @@ class Picked(Sequence[Assignment]):
 
     def append(self, assignment: Assignment) -> None:
         self._indices.append(assignment.index)
+
+    def add_index(self, index: int) -> None:
+        """``append(every[index])`` without making the assignment."""
+        self._indices.append(index)
 
     def __len__(self) -> int:
         return len(self._indices)
