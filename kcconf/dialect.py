@@ -332,7 +332,7 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
     doc = Document(path=path, data=data, flavour=flavour,
                    reader_lines=reader_lines and flavour is Flavour.PYTHON)
     doc.bom = data.startswith(b"\xef\xbb\xbf")
-    doc.crlf = b"\r\n" in data
+    doc.crlf = b"\r" in data and b"\r\n" in data  # one byte first: memchr is quicker
     doc.final_newline = not data or data.endswith(b"\n")
     doc.utf8_error = _first_utf8_error(data)
     if flavour is Flavour.CXX:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -382,7 +383,7 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
     root = _parse(data, path, flavour)
     loaded = Loaded(root=root, documents=[root], size=len(data))
     seen: set[str] = set()
-    if data.startswith(b"!") or b"\n!" in data:
+    if b"!" in data and (data.startswith(b"!") or b"\n!" in data):  # memchr first
         seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
     # An explicit stack instead of recursion: include chains can be deep.
     stack: list[tuple[Document, int, bool]] = [(root, 0, propmap)]
@@ -606,7 +607,15 @@ def _package_file(loaded: Loaded, doc: Document, entry: Entry, argument: str, wh
     if loaded._bundled_at is None:
         loaded._bundled_at = (doc.path, entry.line, where)
     loaded.bundled.append(argument)
-    child = _parse(data, argument, doc.flavour)
-    child.bundled = True
+    child = _package_document(data, argument, doc.flavour)
     loaded.documents.append(child)
+    return child
+
+
+@functools.lru_cache(maxsize=64)
+def _package_document(data: bytes, argument: str, flavour: Flavour) -> Document:
+    """A package file parsed once per process: every ldap.cfg of a repository includes
+    the same one or two, and a Document is not changed after parsing."""
+    child = _parse(data, argument, flavour)
+    child.bundled = True
     return child

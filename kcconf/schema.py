@@ -117,7 +117,9 @@ def newest_series() -> str:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def series_key(series: str) -> tuple[int, int]:
+    """``"8.7"`` -> (8, 7), for ordering (cached: resolving facts asks it very often)."""
     major, minor = series.split(".")[:2]
     return int(major), int(minor)
 
@@ -212,14 +214,10 @@ class Option:
     """The option's schema entry (title, description, type, ranges...)."""
     reload: Reload = NOT_RELOADABLE
     """What a reload really does with it at this series, from the audit (x-kc-reload)."""
-
-    @property
-    def type(self) -> str:
-        return self.spec.get("x-kc-type", "string")
-
-    @property
-    def secret(self) -> bool:
-        return bool(self.spec.get("x-kc-secret"))
+    type: str = "string"
+    """The value's kind (x-kc-type): kept as a field, since every check asks for it."""
+    secret: bool = False
+    """Its values are never shown (x-kc-secret)."""
 
     @property
     def title(self) -> str:
@@ -242,7 +240,8 @@ def resolve_facts(history: list[dict[str, Any]], series: str) -> dict[str, Any]:
     for entry in history:
         if series_key(entry["since"]) > target:
             break
-        facts.update({k: v for k, v in entry.items() if k != "since"})
+        facts.update(entry)
+    facts.pop("since", None)
     return facts
 
 
@@ -266,6 +265,8 @@ class Component:
         type's settings): the annotated default config includes them the same way."""
         self._views: dict[str, dict[str, Option]] = {}
         self._releases: dict[str, list[str]] = {}
+        self._accepted: dict[str, dict[str, str]] = {}
+        self._accepting: dict[str, frozenset[str]] = {}
 
     @property
     def python(self) -> bool:
@@ -318,6 +319,42 @@ class Component:
             self._views[series] = view
         return view
 
+    def accepted(self, series: str) -> dict[str, str]:
+        """Each name the reader accepts at ``series``, with the name its value is stored
+        under: itself, or for an old name the option it was renamed to (the C++ reader
+        follows renames; a renamed name whose target is gone is not accepted)."""
+        table = self._accepted.get(series)
+        if table is None:
+            options = self.at(series)
+            table = {}
+            for name, option in options.items():
+                if not option.present:
+                    continue
+                target = option.renamed_to
+                if target is None:
+                    table[name] = name
+                else:
+                    stored = options.get(target)
+                    if stored is not None and stored.present:
+                        table[name] = target
+            self._accepted[series] = table
+        return table
+
+    def series_accepting(self, name: str) -> frozenset[str]:
+        """The series whose reader accepts ``name`` (as ``accepted`` says), found from
+        the name's history alone rather than from every series' view."""
+        found = self._accepting.get(name)
+        if found is None:
+            spec = self.specs.get(name)
+            series: set[str] = set()
+            if spec is not None:
+                for at in self.releases_of(name):
+                    target = resolve_facts(spec["x-kc-history"], at)["renamed-to"]
+                    if target is None or at in self.releases_of(target):
+                        series.add(at)
+            found = self._accepting[name] = frozenset(series)
+        return found
+
     def present(self, series: str) -> dict[str, Option]:
         return {n: o for n, o in self.at(series).items() if o.present}
 
@@ -353,6 +390,7 @@ class Component:
             spec=spec,
             reload=resolve_reload(spec.get("x-kc-reload"), series,
                                   f["reloadable"] and not self.python),
+            type=spec.get("x-kc-type", "string"), secret=bool(spec.get("x-kc-secret")),
         )
 
 

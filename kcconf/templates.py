@@ -88,16 +88,21 @@ def is_expression(text: str) -> bool:
     return "{{" in text or "{%" in text or "<%" in text or "{$" in text
 
 
+DIALECT_BY_SUFFIX = {".mas": MASON, ".tpl": SMARTY, ".erb": ERB, ".epp": ERB, ".j2": JINJA,
+                     ".jinja": JINJA, ".jinja2": JINJA}
+_NAMED_SUFFIXES = tuple(DIALECT_BY_SUFFIX)
+
+
 def dialect_of(path: str, data: bytes) -> str | None:
     """The template dialect of a file by its name, else by what it holds; None for a
     plain config (most have no '{' and no '<%', which is the fast path)."""
     name = os.path.basename(path).lower()
-    by_name = {".mas": MASON, ".tpl": SMARTY, ".erb": ERB, ".epp": ERB, ".j2": JINJA,
-               ".jinja": JINJA, ".jinja2": JINJA}
-    for suffix, dialect in by_name.items():
-        if name.endswith(suffix):
-            return dialect
-    if b"{" not in data and b"<%" not in data:
+    if name.endswith(_NAMED_SUFFIXES):
+        for suffix, dialect in DIALECT_BY_SUFFIX.items():
+            if name.endswith(suffix):
+                return dialect
+    # One byte before two: a search for one byte (memchr) is many times quicker.
+    if b"{" not in data and (b"<" not in data or b"<%" not in data):
         return GO if name.endswith(".tmpl") else None
     if b"<%" in data and (b"</%args>" in data or b"<%init>" in data or
                           re.search(rb"(?m)^%[ \t]", data)):

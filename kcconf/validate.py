@@ -5,7 +5,6 @@ This is the library behind ``kcconf validate``: it returns data, prints nothing.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -40,8 +39,15 @@ class Result:
     effective: effective.Effective
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
-    redactor: redact.Redactor = field(default_factory=redact.Redactor)
-    """Masks this configuration's secrets in anything shown of it."""
+    _redactor: redact.Redactor | None = None
+
+    @property
+    def redactor(self) -> redact.Redactor:
+        """Masks this configuration's secrets in anything shown of it (learnt when first
+        asked: most files of a repository have no finding, and nothing else is shown)."""
+        if self._redactor is None:
+            self._redactor = redact.for_documents(self.component, self.loaded.documents)
+        return self._redactor
 
 
 def pick_component(path: str, component: str | None) -> schema.Component:
@@ -95,11 +101,12 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     typos = suppress.unknown_codes(suppressions)
     gather.add_all(typos if wanted is None else filter(wanted, typos))
     kept = gather.result()
-    redactor = redact.for_documents(component, loaded.documents)
-    for d in kept:
-        redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
-    return Result(loaded.root.path, component, series, loaded, state, kept, suppressions,
-                  redactor)
+    result = Result(loaded.root.path, component, series, loaded, state, kept, suppressions)
+    if kept:
+        redactor = result.redactor
+        for d in kept:
+            redactor.diagnostic(d)  # the only way out of the library, so secrets stay in
+    return result
 
 
 def _outside_package_files(loaded: loader.Loaded) -> Wanted:
@@ -285,16 +292,15 @@ def validate_text(text: str | bytes, component: str, release: str | None = None,
 
 def release_fit(ctx: Context) -> list[Diagnostic]:
     """When names are unknown here but all known in other releases, name those releases."""
+    accepted = ctx.component.accepted(ctx.series)
     every = ctx.loaded.assignments
     names = every.names(propmap=False) if isinstance(every, loader.Assignments) else \
         {a.name for a in every if not a.propmap}
-    misfits = [n for n in names if effective.canonical_name(ctx.options, n) is None]
-    if not misfits:
+    if all(n in accepted for n in names):
         return []
-    known_in = _series_knowing(ctx.component)
     common = frozenset(schema.series_list())
     for name in names:
-        common = common & known_in.get(name, frozenset())
+        common = common & ctx.component.series_accepting(name)
         if not common:
             return []
     fits = [s for s in schema.series_list() if s in common]
@@ -303,18 +309,6 @@ def release_fit(ctx: Context) -> list[Diagnostic]:
     return [make("KC601", ctx.loaded.root.path, 1, 1,
                  f"this file uses options of release {span}; checked against {ctx.series}",
                  f"Run with --release {fits[-1]} if that is the release you run.")]
-
-
-@functools.lru_cache(maxsize=64)
-def _series_knowing(component: schema.Component) -> dict[str, frozenset[str]]:
-    """For each name the component's reader accepts somewhere: the series that accept it."""
-    table: dict[str, set[str]] = {}
-    for series in schema.series_list():
-        options = component.at(series)
-        for name in options:
-            if effective.canonical_name(options, name) is not None:
-                table.setdefault(name, set()).add(series)
-    return {name: frozenset(found) for name, found in table.items()}
 
 
 def _contiguous(fits: list[str]) -> bool:

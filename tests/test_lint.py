@@ -695,3 +695,21 @@ def test_bare_disable_and_unknown_codes(tmp_path):
     assert result.returncode == 2 and result.stderr == (
         b"kcconf: .kcconf.toml: 'severity': KC30 is not a kcconf code ('kcconf explain'"
         b" lists them)\n")
+
+
+def test_lint_of_a_few_files_does_not_import_the_process_pool(tmp_path):
+    """pre-commit runs lint on the few files a commit changes: the process pool (over
+    100 ms of imports) is loaded only when files are checked in parallel."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    (tmp_path / "server.cfg").write_text("log_level = 3\n")
+    code = ("import sys; from kcconf.cli import main\n"
+            f"sys.argv = ['kcconf', 'lint', '-q', {str(tmp_path)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('concurrent.futures' in sys.modules, 'multiprocessing' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -221,3 +221,29 @@ def test_no_default_looks_like_a_template(name):
     for series in schema.series_list():
         for option in component.at(series).values():
             assert not is_template(option.default or ""), (option.name, series)
+
+
+@pytest.mark.parametrize("name", COMPONENTS)
+def test_names_accepted_per_series_agree_with_the_resolved_options(name):
+    """Two quick paths (a table per series, and a name's series from its history) must
+    say what the resolved options say: present, and for an old name its target too."""
+    component = schema.load(name)
+    for series in schema.series_list():
+        options = component.at(series)
+        expected = {}
+        for option_name, option in options.items():
+            if not option.present:
+                continue
+            target = option.renamed_to
+            if target is None:
+                expected[option_name] = option_name
+            elif target in options and options[target].present:
+                expected[option_name] = target
+        assert component.accepted(series) == expected, series
+        for option_name in component.specs:
+            assert (series in component.series_accepting(option_name)) == \
+                (option_name in expected), (series, option_name)
+    renamed = [n for n, spec in component.specs.items()
+               if any("renamed-to" in h for h in spec["x-kc-history"])]
+    if name == "server":
+        assert renamed, "the server has old names, so the rename path is exercised"

@@ -67,3 +67,24 @@ def test_python_booleans(text, truth):
 ])
 def test_python_sizes(text, expected):
     assert values.python_size(text) == expected
+
+
+def test_a_value_found_clean_once_is_judged_afresh_for_another_release_or_environment():
+    """Clean (option, value) pairs are remembered across files; a remembered pair must
+    not hide a finding where the same text means something else."""
+    from kcconf.validate import validate_text
+
+    def codes(text, release=None, environ=None):
+        return [d.code for d in validate_text(text, "server", release=release,
+                                              environ=environ or {})]
+
+    # 'No' is false from 10.0 on, and read as TRUE before (a case-sensitive compare).
+    assert "KC302" not in codes("log_timestamp = No\n", "11.0")
+    assert "KC302" in codes("log_timestamp = No\n", "8.7")
+    assert "KC302" not in codes("log_timestamp = No\n", "11.0")
+    # A $VARIABLE's value comes from the environment of each run.
+    assert "KC313" not in codes("server_name = $KC_NAME\n", environ={"KC_NAME": "x"})
+    assert "KC313" in codes("server_name = $KC_NAME\n")
+    # The same option with another value, after a clean one.
+    assert "KC305" not in codes("log_level = 3\n")
+    assert "KC305" in codes("log_level = 9\n")

@@ -20,10 +20,23 @@ STATUS_CODES = {
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
+    plain = _plain_names(ctx.component, ctx.series)
     for assignment in ctx.loaded.assignments:
-        yield from _name(ctx, assignment)
+        if assignment.name not in plain:
+            yield from _name(ctx, assignment)
     yield from _duplicates(ctx)
     yield from _property_map_groups(ctx)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_names(component: schema.Component, series: str) -> frozenset[str]:
+    """The names about which ``_name`` has nothing to say at ``series``: present, not an
+    old name, with no status and no build condition. Most lines of most files set one."""
+    return frozenset(
+        name for name, option in component.at(series).items()
+        if option.present and option.renamed_to is None and option.status not in
+        STATUS_CODES and not option.build and not (component.python and
+                                                     option.status == "ignored"))
 
 
 def _property_map_groups(ctx: Context) -> Iterator[Diagnostic]:
@@ -166,29 +179,39 @@ def _span(releases: list[str]) -> str:
     return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
 
 
-@functools.lru_cache(maxsize=4096)
 def meant_name(component: schema.Component, series: str, name: str) -> str | None:
     """The one option of this component a misspelt name evidently means, or None."""
+    meaning = _meaning(component, series, name)
+    return meaning[0] if meaning is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _meaning(component: schema.Component, series: str, name: str
+             ) -> tuple[str, bool] | None:
+    """(the option meant, whether only the letter case differs), or None. Cached: the
+    same misspellings recur across the files of a repository, and both the fix and the
+    hint of a finding ask."""
     close = closest(name, _names_by_length(component, series))
     if close is not None:
-        return close
-    lowered = {n.lower(): n for names in _names_by_length(component, series).values()
-               for n in names}
-    return lowered.get(name.lower())
+        return close, False
+    lowered = _lowered(component, series).get(name.lower())
+    return (lowered, True) if lowered is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _lowered(component: schema.Component, series: str) -> dict[str, str]:
+    return {n.lower(): n for names in _names_by_length(component, series).values()
+            for n in names}
 
 
 @functools.lru_cache(maxsize=4096)
 def suggest(component: schema.Component, series: str, name: str) -> str:
-    """Did-you-mean from this component, then the component the option belongs to.
-
-    Cached: the same misspellings recur across the files of a repository."""
-    close = closest(name, _names_by_length(component, series))
-    if close is not None:
-        return f"Did you mean {close}?"
-    lowered = {n.lower(): n for names in _names_by_length(component, series).values()
-               for n in names}
-    if name.lower() in lowered:
-        return f"Did you mean {lowered[name.lower()]}? Option names are case-sensitive."
+    """Did-you-mean from this component, then the component the option belongs to."""
+    meaning = _meaning(component, series, name)
+    if meaning is not None:
+        meant, by_case = meaning
+        return f"Did you mean {meant}?" + (" Option names are case-sensitive."
+                                           if by_case else "")
     for other in schema.component_names():
         if other == component.name:
             continue

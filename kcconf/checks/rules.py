@@ -27,22 +27,38 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.partial:
         return
     # Built-in defaults hold no template expressions, so only assigned values can.
-    templated = any(is_template(s.value or "") for s in ctx.effective.settings.touched())
-    for rule, when, require, names in _applicable(ctx.component, ctx.series, ctx.check_host):
+    touched = list(ctx.effective.settings.touched())
+    templated = any(is_template(s.value or "") for s in touched)
+    assigned = {s.name for s in touched if s.assignment is not None}
+    key = (ctx.component, ctx.series, ctx.check_host)
+    known = _PASS_WITH_DEFAULTS.setdefault(key, {}) if len(_PASS_WITH_DEFAULTS) < 256 else {}
+    for index, (rule, when, require, names, reads, on_host) in enumerate(_applicable(*key)):
+        by_default = not on_host and assigned.isdisjoint(reads)
+        if by_default and known.get(index):
+            continue  # no line sets its options, and with the defaults it holds
         if templated and any(is_template(ctx.effective.value(name) or "") for name in names):
             continue
         if not all(holds(ctx, c) for c in when):
+            if by_default:
+                known[index] = True
             continue
         failed = [c for c in require if not holds(ctx, c)]
+        if by_default:
+            known[index] = not failed
         if failed:
             if any(ctx.unread(name) for name in names):
                 continue  # depends on what an include kcconf cannot read may set
             yield _diagnostic(ctx, rule, failed, names)
 
 
+_PASS_WITH_DEFAULTS: dict[tuple[schema.Component, str, bool], dict[int, bool]] = {}
+"""Per (component, series, host checks): whether each applicable rule holds when none
+of its options is set, which is the same for every file; most rules of most files are
+in that case."""
+
 if TYPE_CHECKING:
     Applicable = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]],
-                       tuple[str, ...]]
+                       tuple[str, ...], frozenset[str], bool]
 
 
 @functools.lru_cache(maxsize=512)
@@ -65,7 +81,8 @@ def _applicable(component: schema.Component, series: str, check_host: bool
         if (rule.get("host") or any(_is_host(c) for c in conditions)) and not check_host:
             continue
         names = tuple(dict.fromkeys(c["option"] for c in conditions))
-        kept.append((rule, when, require, names))
+        kept.append((rule, when, require, names, frozenset(_read_names(rule)),
+                     _on_host(rule)))
     return tuple(kept)
 
 
@@ -76,6 +93,18 @@ def _present(options, name: str) -> bool:
 
 def _is_host(condition: dict[str, Any]) -> bool:
     return "path" in condition
+
+
+def _read_names(rule: dict[str, Any]) -> set[str]:
+    """Every option a rule's conditions read, compared ones (``"<": "other"``) too."""
+    return {name for c in rule.get("when", []) + rule["require"]
+            for name in (c["option"], *(c[op] for op in ("<=", "<", ">=", ">") if op in c))}
+
+
+def _on_host(rule: dict[str, Any]) -> bool:
+    """A rule about this machine (files, paths): its verdict is not the same everywhere."""
+    return bool(rule.get("host")) or any(_is_host(c) for c in
+                                         rule.get("when", []) + rule["require"])
 
 
 def _diagnostic(ctx: Context, rule: dict[str, Any], failed: list[dict[str, Any]],

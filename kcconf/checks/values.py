@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .. import fixes, schema, templates, values
 from ..diagnostics import Diagnostic, make
-from ..effective import CXX_VALUE_LIMIT, canonical_name, reader_semantics
+from ..effective import CXX_VALUE_LIMIT, reader_semantics
 from ..fixes import Fix
 from ..loader import Assignment
 from ..redact import MASK
@@ -42,17 +42,36 @@ def shown(option: Option, text: str) -> str:
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
+    options = ctx.options
+    accepted = ctx.component.accepted(ctx.series)
+    python = ctx.python
     for assignment in ctx.loaded.assignments:
-        name = canonical_name(ctx.options, assignment.name) if not ctx.python else (
-            assignment.name if assignment.name in ctx.options and
-            ctx.options[assignment.name].present else None)
-        if name is None:
+        written = assignment.name
+        name = accepted.get(written)
+        if name is None or (python and name != written):
+            continue  # unknown (a name check's finding); the Python services have no renames
+        option = options[name]
+        if option.status == "ignored":
             continue
-        option = ctx.options[name]
-        if option.status in ("ignored",):
+        text = assignment.value
+        key = (id(option), text)
+        if key in _CLEAN:
             continue
-        yield from _assignment(ctx, assignment, option)
+        found = list(_assignment(ctx, assignment, option))
+        if found:
+            yield from found
+        elif not text.startswith("$"):  # the environment's value may differ next time
+            if len(_CLEAN) >= CLEAN_CACHE_SIZE:
+                _CLEAN.clear()
+            _CLEAN[key] = option  # held, so that its id is not reused while cached
     yield from _final(ctx)
+
+
+CLEAN_CACHE_SIZE = 65536
+_CLEAN: dict[tuple[int, str], Option] = {}
+"""(option, value) pairs that gave no finding: the same value of the same option (an
+Option belongs to one component and release, and lives as long as the process) gives
+none again, whatever the file. Repositories repeat their values from host to host."""
 
 
 def _final(ctx: Context) -> Iterator[Diagnostic]:
@@ -100,18 +119,10 @@ is_template = templates.is_expression
 
 
 def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnostic]:
-    entry = a.entry
     text = a.value
     if is_template(text):
         return
-    where = (a.file, entry.line, entry.value_col)
-
-    def diag(code: str, message: str, hint: str = "", severity: str | None = None,
-             fixes: tuple[Fix, ...] = ()) -> Diagnostic:
-        return make(code, *where, f"{option.name}: {message}", hint, severity=severity,
-                    option=a.name, fixes=fixes)
-
-    diag.rewrite = _rewriter(ctx, a)  # type: ignore[attr-defined]
+    diag = _Reporter(ctx, a, option)
 
     if not ctx.python:
         if len(text) * 4 > CXX_VALUE_LIMIT and \
@@ -157,17 +168,31 @@ def _assignment(ctx: Context, a: Assignment, option: Option) -> Iterator[Diagnos
         yield from _cxx(ctx, option, text, diag, bool(comment))
 
 
-def _rewriter(ctx: Context, a: Assignment):
-    """Builds the fix that writes the value anew, when the value is written in the file
-    (not taken from the environment)."""
+class _Reporter:
+    """Makes the findings about one assignment's value (called like ``make``, with the
+    place and option filled in), and the fix that writes the value anew. One small
+    object per assignment rather than two closures: most values have no finding."""
 
-    def rewrite(title: str, applicability: str, value: str) -> tuple[Fix, ...]:
-        lines = ctx.lines_for(a)
+    __slots__ = ("a", "ctx", "option")
+
+    def __init__(self, ctx: Context, a: Assignment, option: Option) -> None:
+        self.ctx, self.a, self.option = ctx, a, option
+
+    def __call__(self, code: str, message: str, hint: str = "", severity: str | None = None,
+                 fixes: tuple[Fix, ...] = ()) -> Diagnostic:
+        a = self.a
+        return make(code, a.file, a.entry.line, a.entry.value_col,
+                    f"{self.option.name}: {message}", hint, severity=severity, option=a.name,
+                    fixes=fixes)
+
+    def rewrite(self, title: str, applicability: str, value: str) -> tuple[Fix, ...]:
+        """The fix that writes the value anew, when the value is written in the file
+        (not taken from the environment)."""
+        a = self.a
+        lines = self.ctx.lines_for(a)
         if lines is None or a.entry.value != a.value:
             return ()
         return (Fix(title, applicability, (fixes.replace_value(lines, a.entry.line, value),)),)
-
-    return rewrite
 
 
 def _comment_above(ctx: Context, a: Assignment, cut: int) -> tuple[Fix, ...]:
@@ -469,6 +494,15 @@ def _enum(option: Option, text: str, diag, case_insensitive_bool: bool = True
         yield diag("KC310", f"{shown(option, text)} is not one of {', '.join(choices)}", hint)
 
 
+FORMS = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
+                    " or default:"),
+         "url": (URL, "a URL with a scheme, like ldap://host:389"),
+         "hex": (HEX, "hexadecimal digits"),
+         "email": (r"^[^@\s]+@[^@\s]+$", "an address like name@example.com")}
+"""String kinds with a form: the pattern a value must match (compiled when first used)
+and how to describe it."""
+
+
 def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
     """Form checks for structured strings: warnings, since the service may still cope."""
     kind = option.type
@@ -495,14 +529,9 @@ def _shape(option: Option, text: str, diag) -> Iterator[Diagnostic]:
                            " unix:/path: Kopano's listeners take an IP address, not a"
                            " host name.")
         return
-    forms = {"socket": (SOCKET, "file:///path/to.sock, http://host:port/, https://host:port/"
-                        " or default:"),
-             "url": (URL, "a URL with a scheme, like ldap://host:389"),
-             "hex": (HEX, "hexadecimal digits"),
-             "email": (re.compile(r"^[^@\s]+@[^@\s]+$"), "an address like name@example.com")}
-    if kind in forms:
-        pattern, what = forms[kind]
-        if not pattern.match(text):
+    if kind in FORMS:
+        pattern, what = FORMS[kind]
+        if not re.match(pattern, text):
             yield diag("KC315", f"{text!r} does not look like {what.split(',')[0]}",
                        f"Expected {what}.")
         return

@@ -78,15 +78,18 @@ def place_file(path: str, settings: ProjectSettings, given: bytes | None = None
     (placement or an input error, release from a hint or the settings, the bytes read,
     None for a fragment directory). ``given``: the bytes, read elsewhere (stdin)."""
     data: bytes | None
+    is_dir = False
     try:
         if given is not None:
             probe = data = given
-            is_dir = False
-        elif fragments.is_fragment_dir(path):
-            probe, data, is_dir = fragments.join(path).data, None, True
         else:
-            probe = data = read_bytes(path)
-            is_dir = False
+            try:
+                probe = data = read_bytes(path)
+            except InputError as err:
+                # Tried second: one stat fewer for each of the many plain files.
+                if err.kind != "not-file" or not fragments.is_fragment_dir(path):
+                    raise
+                probe, data, is_dir = fragments.join(path).data, None, True
     except InputError as err:
         return FileResult(path, None, None, [], str(err)), None, None
     found = hints(probe)

@@ -8,8 +8,6 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 
 from .check import FixMode, safe_lint_file
@@ -17,12 +15,14 @@ from .discovery import discover
 from .result import FileResult
 from .settings import ProjectSettings
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 IN_PROCESS_BELOW = 20
 """Fewer files than this are checked here: a process pool costs more than it saves."""
 
 _WORKER: tuple[ProjectSettings, str | None, bool, FixMode | None] | None = None
-
-
 
 
 def _init_worker(settings: ProjectSettings, release: str | None, unused: bool,
@@ -68,6 +68,10 @@ def lint(paths: Iterable[str], settings: ProjectSettings, release: str | None = 
 def _parallel(items: Iterator[str | FileResult], settings: ProjectSettings, release: str | None,
               unused: bool, workers: int, fix: FixMode | None = None
               ) -> Iterator[FileResult]:
+    # Imported here: it costs more start-up time than checking a few files (pre-commit).
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     window = workers * 4  # batches in flight: bounds memory and the reorder buffer
     pending: deque[tuple[list[str], Future | list[FileResult]]] = deque()
     pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
