@@ -193,6 +193,11 @@ def cxx_name(name: str) -> str:
     return raw[:CXX_NAME_LIMIT].decode("utf-8", errors="surrogateescape")
 
 
+BIG_LOAD = 10_000
+"""Assignments from which ``build`` looks names up before making assignments: it pays
+for a big file of unknown names, and costs a little for the usual few hundred lines."""
+
+
 def build(loaded: Loaded, component: Component, series: str,
           environ: Mapping[str, str] | None = None) -> Effective:
     options = component.at(series)
@@ -202,7 +207,7 @@ def build(loaded: Loaded, component: Component, series: str,
     env = environ if environ is not None else {}
     every = result._every = loaded.assignments
     result.unknown = picked(every)
-    if type(every) is Assignments:
+    if type(every) is Assignments and len(every) >= BIG_LOAD:
         _apply_compact(result, every, options, env, humansize)
         return result
     for assignment in every:
