@@ -160,10 +160,25 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
                    help="colour the output (auto: only on a terminal without NO_COLOR)")
     p.add_argument("--no-hints", action="store_true", help="omit the hint lines")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    _max_findings_arg(p)
     _include_root_arg(p)
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="file name to report (and pick the component by) for '-'")
     _fix_arguments(p)
+
+
+def _max_findings_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-findings", type=_not_negative, default=1000, metavar="N",
+                   help="findings of one code shown per file; the rest are counted in one"
+                        " closing finding and in the summary (default: 1000; 0: all;"
+                        " --fix checks without a limit)")
+
+
+def _not_negative(text: str) -> int:
+    number = int(text) if text.isdigit() else -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {text!r}")
+    return number
 
 
 def _show_arguments(p: argparse.ArgumentParser) -> None:
@@ -258,6 +273,7 @@ def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even with findings (2 still for usage and input errors)")
     p.add_argument("--no-hints", action="store_true", help="leave out the hint lines (text)")
+    _max_findings_arg(p)
     p.add_argument("--component", "-c", metavar="NAME",
                    help="check every file as this component (server, spooler, ...)")
     p.add_argument("--stdin-filename", metavar="NAME",

@@ -18,6 +18,7 @@ from .records import asdict, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from .fixes import Fix
@@ -64,10 +65,19 @@ class Diagnostic:
     """Alternative repairs (see fixes.py), built by the check that found the problem."""
     rule: str | None = None
     """The id of the schema rule that failed (KC401), usable wherever a code is."""
+    more: int = 0
+    """Further findings of this code in this file that were counted, not kept: set on
+    the closing finding of a file over the limit (see validate.FINDINGS_PER_CODE)."""
 
     @property
     def name(self) -> str:
         return CODES[self.code].name
+
+    @property
+    def weight(self) -> int:
+        """How many findings this one stands for in every count: a closing finding for
+        the ``more`` findings it replaces, any other for itself."""
+        return self.more or 1
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -79,16 +89,24 @@ class Diagnostic:
             del data["fixes"]
         if self.rule is None:
             del data["rule"]
+        if not self.more:
+            del data["more"]  # only a closing finding carries it
         return data
 
 
 def make(code: str, file: str, line: int, col: int, message: str, hint: str = "",
          severity: str | None = None, option: str | None = None,
          end_col: int | None = None, fixes: tuple[Fix, ...] = (),
-         rule: str | None = None) -> Diagnostic:
+         rule: str | None = None, more: int = 0) -> Diagnostic:
     # A big file repeats the same finding on many lines: one copy of each text.
     return Diagnostic(code, severity or CODES[code].severity, file, line, col,
-                      sys.intern(message), sys.intern(hint), option, end_col, fixes, rule)
+                      sys.intern(message), sys.intern(hint), option, end_col, fixes, rule,
+                      more)
+
+
+def weighed(diagnostics: Iterable[Diagnostic]) -> int:
+    """How many findings ``diagnostics`` stand for (closing findings count their ``more``)."""
+    return sum(d.more or 1 for d in diagnostics)
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

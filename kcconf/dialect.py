@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 
 from .records import field, record
 
@@ -107,6 +108,139 @@ def make_entry(kind: Kind, line: int, text: str, name: str | None = None,
     return Entry(kind, line, text, name, value, name_col, value_col, rare)
 
 
+OptionFields = tuple[str, str, str, int, int]
+"""(text, name, value, name_col, value_col) of a plain option line."""
+
+
+class Entries(Sequence[Entry]):
+    """The entries of a document, kept compact: a file of millions of option lines must
+    not hold an Entry per line to the end of the run. A plain option line is its line
+    number (in an array) and one tuple of its fields, shared by every line of the same
+    text; its Entry is made when asked for and dies young. Other entries are kept as
+    they are. Reads like the list of entries it stands for (equal to one, too)."""
+
+    __slots__ = ("_items", "_lines")
+
+    def __init__(self) -> None:
+        self._lines = array("I")
+        self._items: list[OptionFields | Entry] = []
+
+    def append(self, entry: Entry) -> None:
+        self._lines.append(entry.line)
+        self._items.append(entry)
+
+    def add_option(self, line: int, fields: OptionFields) -> None:
+        self._lines.append(line)
+        self._items.append(fields)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._items)))]
+        item = self._items[index]
+        if type(item) is tuple:
+            return Entry(Kind.OPTION, self._lines[index], *item)
+        return item
+
+    def __iter__(self) -> Iterator[Entry]:
+        option = Kind.OPTION
+        for number, item in zip(self._lines, self._items, strict=True):
+            yield Entry(option, number, *item) if type(item) is tuple else item  # type: ignore[misc]
+
+    def pick(self, indices: Iterable[int]) -> Iterator[Entry]:
+        """The entries at ``indices``, in that order (faster than one look-up each)."""
+        lines, items, option = self._lines, self._items, Kind.OPTION
+        for index in indices:
+            item = items[index]
+            yield Entry(option, lines[index], *item) if type(item) is tuple else item  # type: ignore[misc]
+
+    def options_from(self, start: int) -> tuple[array[int], int]:
+        """``options_from`` below, for compact entries."""
+        items, option, directive = self._items, Kind.OPTION, Kind.DIRECTIVE
+        found = array("I")
+        add = found.append
+        for index in range(start, len(items)):
+            item = items[index]
+            if type(item) is tuple:
+                add(index)
+            elif item.kind is directive:  # type: ignore[union-attr]
+                return found, index
+            elif item.kind is option:  # type: ignore[union-attr]
+                add(index)
+        return found, len(items)
+
+    def kind_at(self, index: int) -> Kind:
+        """The kind of an entry without making it."""
+        item = self._items[index]
+        return Kind.OPTION if type(item) is tuple else item.kind  # type: ignore[union-attr]
+
+    def name_at(self, index: int) -> str | None:
+        """The name of an entry without making it."""
+        item = self._items[index]
+        return item[1] if type(item) is tuple else item.name  # type: ignore[union-attr,return-value]
+
+    def with_entries(self, extra: list[Entry]) -> Entries:
+        """These entries and ``extra`` (in line order) merged by line, as ``sorted(self +
+        extra, key=line)`` would: on the same line these come first."""
+        merged = Entries()
+        lines, items = merged._lines, merged._items
+        pending = iter(extra)
+        waiting = next(pending, None)
+        for number, item in zip(self._lines, self._items, strict=True):
+            while waiting is not None and waiting.line < number:
+                lines.append(waiting.line)
+                items.append(waiting)
+                waiting = next(pending, None)
+            lines.append(number)
+            items.append(item)
+        while waiting is not None:
+            lines.append(waiting.line)
+            items.append(waiting)
+            waiting = next(pending, None)
+        return merged
+
+    def __eq__(self, other: object) -> bool:
+        return same_items(self, other, Entries)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Entries({list(self)!r})"
+
+
+def same_items(view: Sequence[object], other: object, kind: type) -> bool:
+    """``==`` for a compact view: equal to a view of the same kind or to a list holding
+    the same items (the storage is not what is compared)."""
+    if not isinstance(other, (kind, list)):
+        return NotImplemented  # type: ignore[return-value]
+    return len(view) == len(other) and all(a == b for a, b in zip(view, other, strict=True))
+
+
+def options_from(entries: Sequence[Entry], start: int) -> tuple[Sequence[int], int]:
+    """The indices of the option entries from ``start`` up to the first directive, and
+    the index of that directive (``len(entries)`` when there is none): how the loader
+    walks a file without making an Entry per line."""
+    if type(entries) is Entries:
+        return entries.options_from(start)
+    found = []
+    for index in range(start, len(entries)):
+        kind = entries[index].kind
+        if kind is Kind.DIRECTIVE:
+            return found, index
+        if kind is Kind.OPTION:
+            found.append(index)
+    return found, len(entries)
+
+
+def pick(entries: Sequence[Entry], indices: Iterable[int]) -> Iterator[Entry]:
+    """The entries at ``indices`` in that order (see ``Entries.pick``)."""
+    if type(entries) is Entries:
+        return entries.pick(indices)
+    return (entries[index] for index in indices)
+
+
 SHARED_TEXTS = 4096
 """Distinct line texts remembered while splitting a file, so that repeated lines (a
 generated file, the same line a million times) share one string."""
@@ -129,7 +263,8 @@ class Document:
     path: str
     data: bytes
     flavour: Flavour
-    entries: list[Entry] = field(default_factory=list)
+    entries: Sequence[Entry] = field(default_factory=list)
+    """A list, or for the loader's big files ``Entries`` (compact, read-only)."""
     bom: bool = False
     utf8_error: tuple[int, int] | None = None
     """(line, column) of the first byte sequence that is not UTF-8."""
@@ -205,8 +340,10 @@ def parse(data: bytes, path: str = "<memory>", flavour: Flavour = Flavour.CXX,
         doc.entries = plain if plain is not None else _cxx_entries(doc.lines, comments, data)
         if marked_comments and not comments:
             marked = _marked_comment_entries(data)
-            if marked:
-                doc.entries = sorted(doc.entries + marked, key=lambda e: e.line)
+            if marked and isinstance(doc.entries, Entries):
+                doc.entries = doc.entries.with_entries(marked)
+            elif marked:
+                doc.entries = sorted([*doc.entries, *marked], key=lambda e: e.line)
     else:
         doc.entries = list(_python_entries(data, comments, doc.reader_lines))
     return doc
@@ -322,7 +459,7 @@ searched in the text behind one extra newline, which is faster than a ^ anchor."
 
 
 def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
-                       ) -> list[Entry] | None:
+                       ) -> Entries | None:
     """``_cxx_entries(lines, comments=False)`` for the usual file: valid UTF-8, no NUL,
     every line within one read. Works on the decoded text at once instead of line by
     line (a character is then a column); None when the file needs the line reader."""
@@ -333,18 +470,25 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         return None  # a line needs a second read, comment lines included
     text = "\n" + data.decode("utf-8")
     size = len(text)
-    out: list[Entry] = []
+    out = Entries()
     append = out.append
-    option, ignored, blank = Kind.OPTION, Kind.IGNORED, Kind.BLANK
+    add_line, add_item = out._lines.append, out._items.append  # add_option, for each line
+    ignored, blank = Kind.IGNORED, Kind.BLANK
     trim = _TRIM_TEXT
     count = text.count
     number, previous = 0, 0
-    texts: dict[str, str] = {}
+    known: dict[str, OptionFields] = {}
+    """The fields of option lines seen, by text: a repeated line is split once."""
     for match in _KEPT_LINE.finditer(text):
         start = match.start(1)
         number += count("\n", previous, start)
         previous = start
-        line = _shared(texts, match.group(1))
+        line = match.group(1)
+        fields = known.get(line)
+        if fields is not None:
+            add_line(number)
+            add_item(fields)
+            continue
         if line[0] == "!":
             physical = line.encode() + (b"\n" if match.end() < size else b"")
             for entry in _cxx_entries_general([physical]):
@@ -365,10 +509,16 @@ def _plain_cxx_entries(data: bytes, utf8_error: tuple[int, int] | None = None
         after = line[eq + 1 :]
         value = after.strip(trim)
         value_col = eq + 2 + len(after) - len(after.lstrip(trim))
-        if not value and match.end() < size:
-            value_col += 1  # the line reader's blank value runs past the newline too
-        append(Entry(option, number, line, name, value,
-                     len(head) - len(head.lstrip(trim)) + 1, value_col))
+        fields = (line, name, value, len(head) - len(head.lstrip(trim)) + 1, value_col)
+        if match.end() < size:
+            if not value:
+                # the line reader's blank value runs past the newline too
+                fields = (line, name, value, fields[3], value_col + 1)
+            if len(known) >= SHARED_TEXTS:
+                known.clear()
+            known[line] = fields
+        add_line(number)
+        add_item(fields)
     return out
 
 

@@ -11,11 +11,11 @@ is checked elsewhere.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 
 from . import values
 from .diagnostics import Diagnostic
-from .loader import Assignment, Loaded
+from .loader import Assignment, Assignments, Loaded, Picked, picked
 from .records import field, record
 from .schema import Component, Option, kopano, series_key
 
@@ -36,8 +36,9 @@ class Setting:
     """default, file, env or propmap."""
     assignment: Assignment | None = None
     option: Option | None = None
-    assignments: list[Assignment] = field(default_factory=list)
-    """Every assignment to this setting, in order (the last one won)."""
+    assignments: Sequence[Assignment] = field(default_factory=list)
+    """Every assignment to this setting, in order (the last one won); compact (see
+    loader.Picked) when read from files."""
 
 
 class Settings(MutableMapping[str, Setting]):
@@ -130,7 +131,8 @@ class Effective:
     component: Component
     series: str
     settings: Settings
-    unknown: list[Assignment] = field(default_factory=list)
+    unknown: Sequence[Assignment] = field(default_factory=list)
+    """Assignments of names the service does not know (compact when read from files)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     left_propmap: list[Assignment] = field(default_factory=list)
     """Plain lines that took a property-map setting out of the property map."""
@@ -142,6 +144,8 @@ class Effective:
     """Python services: the last value of each setting their parser refused; the
     setting keeps what it had (its default)."""
     _left_names: set[str] = field(default_factory=set)
+    _every: Sequence[Assignment] = ()
+    """The load's assignments, which the compact collections above point into."""
 
     def in_propmap(self, name: str) -> bool:
         """Whether the setting is in Kopano's property-map group at this point of reading.
@@ -189,6 +193,11 @@ def cxx_name(name: str) -> str:
     return raw[:CXX_NAME_LIMIT].decode("utf-8", errors="surrogateescape")
 
 
+BIG_LOAD = 10_000
+"""Assignments from which ``build`` looks names up before making assignments: it pays
+for a big file of unknown names, and costs a little for the usual few hundred lines."""
+
+
 def build(loaded: Loaded, component: Component, series: str,
           environ: Mapping[str, str] | None = None) -> Effective:
     options = component.at(series)
@@ -196,12 +205,46 @@ def build(loaded: Loaded, component: Component, series: str,
     result = Effective(component, series, Settings(_stored_options(component, series),
                                                    None if component.python else humansize))
     env = environ if environ is not None else {}
-    for assignment in loaded.assignments:
+    every = result._every = loaded.assignments
+    result.unknown = picked(every)
+    if type(every) is Assignments and len(every) >= BIG_LOAD:
+        _apply_compact(result, every, options, env, humansize)
+        return result
+    for assignment in every:
         if component.python:
             _apply_python(result, options, assignment)
         else:
             _apply_cxx(result, options, assignment, env, humansize)
     return result
+
+
+def _apply_compact(result: Effective, every: Assignments, options: Mapping[str, Option],
+                   env: Mapping[str, str], humansize: bool) -> None:
+    """``build`` for a load's own assignments: a line with a name the reader does not
+    know (millions, in a bad big file) is recorded by its index, without making the
+    assignment; names are looked up once each."""
+    unknown = result.unknown
+    assert isinstance(unknown, Picked)
+    python = result.component.python
+    stored: dict[str, str | None] = {}
+    """Each name as given -> the name the C++ reader stores it under (None: unknown)."""
+    for index, name, propmap in every.named():
+        if python:
+            option = options.get(name)
+            if option is None or not option.present:
+                unknown.add_index(index)
+            else:
+                _apply_python(result, options, every[index])
+            continue
+        if not propmap:
+            if name in stored:
+                canonical = stored[name]
+            else:
+                canonical = stored[name] = canonical_name(options, cxx_name(name))
+            if canonical is None and cxx_name(name) not in result.propmap_added:
+                unknown.add_index(index)
+                continue
+        _apply_cxx(result, options, every[index], env, humansize)
 
 
 def canonical_name(options: Mapping[str, Option], name: str) -> str | None:
@@ -226,7 +269,7 @@ def _apply_cxx(result: Effective, options: Mapping[str, Option], assignment: Ass
             # !propmap files may add names of their own (LOADSETTING_UNKNOWN).
             setting = result.settings.setdefault(raw, Setting(raw, None))
             result.propmap_added.add(raw)
-            _store(setting, assignment, cut_value(assignment.value), "propmap")
+            _store(result, setting, assignment, cut_value(assignment.value), "propmap")
         elif raw in result.propmap_added:
             # added by a !propmap file earlier, so now a known name
             _apply_group(result, raw, assignment)
@@ -247,11 +290,11 @@ def _apply_cxx(result: Effective, options: Mapping[str, Option], assignment: Ass
     if option.size:
         if not values.strtoul(value).found:
             # Kopano rejects the value and the previous one stays; still record the attempt.
-            setting.assignments.append(assignment)
+            _wrote(result, setting, assignment)
             return
         if source != "env":
             value = str(values.cxx_size(value, humansize).value)
-    _store(setting, assignment, cut_value(value), source)
+    _store(result, setting, assignment, cut_value(value), source)
 
 
 def _group_allows(result: Effective, name: str, assignment: Assignment) -> bool:
@@ -259,7 +302,7 @@ def _group_allows(result: Effective, name: str, assignment: Assignment) -> bool:
     plain line moves a property-map setting out of the map."""
     if assignment.propmap and not result.in_propmap(name):
         result.refused_by_group.append(assignment)
-        result.settings[name].assignments.append(assignment)
+        _wrote(result, result.settings[name], assignment)
         return False
     if not assignment.propmap and result.in_propmap(name):
         result.left_propmap.append(assignment)
@@ -269,7 +312,7 @@ def _group_allows(result: Effective, name: str, assignment: Assignment) -> bool:
 
 def _apply_group(result: Effective, name: str, assignment: Assignment) -> None:
     if _group_allows(result, name, assignment):
-        _store(result.settings[name], assignment, cut_value(assignment.value),
+        _store(result, result.settings[name], assignment, cut_value(assignment.value),
                "propmap" if assignment.propmap else "file")
 
 
@@ -285,11 +328,11 @@ def _apply_python(result: Effective, options: Mapping[str, Option],
         value = None
     elif python_rejects(option, assignment.value):
         # kopano.Config records an error and leaves the setting as it was.
-        setting.assignments.append(assignment)
+        _wrote(result, setting, assignment)
         result.rejected[assignment.name] = assignment
         return
     result.rejected.pop(assignment.name, None)
-    _store(setting, assignment, value, "file")
+    _store(result, setting, assignment, value, "file")
 
 
 def python_rejects(option: Option, text: str) -> bool:
@@ -312,9 +355,18 @@ def python_rejects(option: Option, text: str) -> bool:
     return False
 
 
-def _store(setting: Setting, assignment: Assignment, value: str | None, source: str) -> None:
+def _store(result: Effective, setting: Setting, assignment: Assignment, value: str | None,
+           source: str) -> None:
     setting.value = value
     setting.written = assignment.value
     setting.source = source
     setting.assignment = assignment
-    setting.assignments.append(assignment)
+    _wrote(result, setting, assignment)
+
+
+def _wrote(result: Effective, setting: Setting, assignment: Assignment) -> None:
+    """Record a write to ``setting``: compactly, for a big file's repeated lines."""
+    writes = setting.assignments
+    if not writes and type(writes) is list:
+        writes = setting.assignments = picked(result._every)
+    writes.append(assignment)  # type: ignore[attr-defined]

@@ -8,16 +8,19 @@ whole load, at every level.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import gc
 import os
 import re
 import stat
+from array import array
+from collections.abc import Sequence
 
 from . import dialect, packagefiles
 from .diagnostics import Diagnostic, make
-from .dialect import Document, Entry, Flavour, Kind
+from .dialect import Document, Entry, Flavour, options_from
 from .records import field, record
 from .suppress import may_suppress
 
@@ -80,27 +83,159 @@ ON_HOST = Includes()
 
 @record(slots=True)
 class Assignment:
-    """An option line in the order the service applies it (one per line of a big file,
-    so its name and value are the entry's, not copies)."""
+    """An option line in the order the service applies it. Its name and value are the
+    entry's (the same strings, not copies), held again because checks read them many
+    times a line."""
 
     entry: Entry
     file: str
     propmap: bool = False
+    index: int = -1
+    """Its place in ``Loaded.assignments``: what tells two assignments apart, since the
+    objects are made anew each time they are read (see ``Assignments``)."""
+    name: str = None  # type: ignore[assignment]  (the entry's, when not given)
+    value: str = None  # type: ignore[assignment]
 
-    @property
-    def name(self) -> str:
-        return self.entry.name  # type: ignore[return-value]  (an option line has one)
+    def __post_init__(self) -> None:
+        if self.name is None:
+            self.name = self.entry.name  # type: ignore[assignment]  (an option line has one)
+            self.value = self.entry.value  # type: ignore[assignment]
 
-    @property
-    def value(self) -> str:
-        return self.entry.value  # type: ignore[return-value]
+
+class Assignments(Sequence[Assignment]):
+    """Every assignment of a load, in order, kept as entry indices (5 bytes an
+    assignment) rather than objects that live to the end of the run. Each Assignment
+    (and its Entry) is made when read and dies young unless kept; ``index`` says which
+    one it is. Consecutive assignments from one document form a run."""
+
+    __slots__ = ("_entry", "_propmap", "_runs", "_starts")
+
+    def __init__(self) -> None:
+        self._runs: list[Document] = []
+        """The document of each run."""
+        self._starts: list[int] = []
+        """Where each run starts in the arrays below."""
+        self._entry = array("I")
+        self._propmap = bytearray()
+
+    def extend(self, doc: Document, indices: Sequence[int], propmap: bool) -> None:
+        """The option entries ``doc.entries[i]`` for ``i`` in ``indices`` are applied next."""
+        if not indices:
+            return
+        if not self._runs or self._runs[-1] is not doc:
+            self._runs.append(doc)
+            self._starts.append(len(self._entry))
+        self._entry.extend(indices)
+        self._propmap.extend(b"\1" * len(indices) if propmap else bytes(len(indices)))
+
+    def __len__(self) -> int:
+        return len(self._entry)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._entry)))]
+        if index < 0:
+            index += len(self._entry)
+        doc = self._runs[bisect.bisect_right(self._starts, index) - 1]
+        entry = doc.entries[self._entry[index]]
+        return Assignment(entry, doc.path, bool(self._propmap[index]), index, entry.name,
+                          entry.value)
+
+    def _spans(self) -> Iterator[tuple[Document, int, int]]:
+        ends = [*self._starts[1:], len(self._entry)] if self._starts else []
+        return zip(self._runs, self._starts, ends, strict=True)
+
+    def __iter__(self) -> Iterator[Assignment]:
+        for doc, start, end in self._spans():
+            path = doc.path
+            made = dialect.pick(doc.entries, self._entry[start:end])
+            for number, entry, flag in zip(range(start, end), made,
+                                           self._propmap[start:end], strict=True):
+                yield Assignment(entry, path, flag == 1, number, entry.name, entry.value)
+
+    def named(self) -> Iterator[tuple[int, str, bool]]:
+        """(index, name, in a !propmap file) of each assignment, without making it."""
+        for doc, start, end in self._spans():
+            entries = doc.entries
+            name_at = entries.name_at if type(entries) is dialect.Entries else \
+                (lambda i, e=entries: e[i].name)  # type: ignore[misc]
+            for number, index, flag in zip(range(start, end), self._entry[start:end],
+                                           self._propmap[start:end], strict=True):
+                yield number, name_at(index), flag == 1
+
+    def names(self, propmap: bool | None = None) -> set[str]:
+        """The names assigned (only in !propmap files, or only outside them, when
+        ``propmap`` says so), without making the assignments."""
+        found: set[str] = set()
+        for doc, start, end in self._spans():
+            entries = doc.entries
+            name_at = entries.name_at if type(entries) is dialect.Entries else \
+                (lambda i, e=entries: e[i].name)  # type: ignore[misc]
+            for index, flag in zip(self._entry[start:end], self._propmap[start:end],
+                                   strict=True):
+                if propmap is None or flag == propmap:
+                    found.add(name_at(index))
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return dialect.same_items(self, other, Assignments)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Assignments({list(self)!r})"
+
+
+class Picked(Sequence[Assignment]):
+    """Some of a load's assignments, by their index (4 bytes each): what the effective
+    settings keep per line (unknown names, the writes of each setting)."""
+
+    __slots__ = ("_all", "_indices")
+
+    def __init__(self, every: Sequence[Assignment]) -> None:
+        self._all = every
+        self._indices = array("I")
+
+    def append(self, assignment: Assignment) -> None:
+        self._indices.append(assignment.index)
+
+    def add_index(self, index: int) -> None:
+        """``append(every[index])`` without making the assignment."""
+        self._indices.append(index)
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._all[i] for i in self._indices[index]]
+        return self._all[self._indices[index]]
+
+    def __iter__(self) -> Iterator[Assignment]:
+        every = self._all
+        for index in self._indices:
+            yield every[index]
+
+    def __eq__(self, other: object) -> bool:
+        return dialect.same_items(self, other, Picked)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Picked({list(self)!r})"
+
+
+def picked(every: Sequence[Assignment]) -> list[Assignment] | Picked:
+    """An empty collection for some of ``every``: compact when ``every`` is."""
+    return Picked(every) if type(every) is Assignments else []
 
 
 @record(slots=True)
 class Loaded:
     root: Document
     documents: list[Document] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
+    assignments: Sequence[Assignment] = field(default_factory=Assignments)
+    """``Assignments`` (compact, read-only) when loaded; any sequence will do."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stopped_at: tuple[str, int] | None = None
     """(file, line) of the failed include after which nothing more was read."""
@@ -252,15 +387,17 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
         seen.add(_real(path))  # only includes need the real path (it costs a stat per part)
     # An explicit stack instead of recursion: include chains can be deep.
     stack: list[tuple[Document, int, bool]] = [(root, 0, propmap)]
+    assignments = loaded.assignments
+    assert isinstance(assignments, Assignments)
     while stack:
         doc, index, propmap = stack.pop()
-        while index < len(doc.entries):
-            entry = doc.entries[index]
-            index += 1
-            if entry.kind is Kind.OPTION and entry.name is not None and entry.value is not None:
-                loaded.assignments.append(
-                    Assignment(entry, doc.path, propmap))
-            elif entry.kind is Kind.DIRECTIVE and flavour is Flavour.CXX:
+        entries = doc.entries
+        while index < len(entries):
+            options, at = options_from(entries, index)
+            assignments.extend(doc, options, propmap)  # an option entry has name and value
+            index = at + 1
+            if at < len(entries) and flavour is Flavour.CXX:
+                entry = entries[at]
                 outcome = _directive(loaded, doc, entry, directives, seen, includes)
                 if outcome == "stop":
                     loaded.stopped_at = (doc.path, entry.line)

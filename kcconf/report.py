@@ -56,7 +56,7 @@ def summary(counts: dict[str, int], files: int) -> str:
 def count(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for d in diagnostics:
-        counts[d.severity] = counts.get(d.severity, 0) + 1
+        counts[d.severity] = counts.get(d.severity, 0) + (d.more or 1)  # see Diagnostic.weight
     return counts
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .diagnostics import Diagnostic, make, sort_key
 from .dialect import Document, Kind
@@ -153,27 +153,43 @@ def apply(diagnostics: Iterable[Diagnostic] | Any,
         diagnostics = diagnostics.diagnostics
     elif isinstance(documents, Document):
         documents = [documents]
-    diagnostics = list(diagnostics)
-    suppressions = [s for doc in documents if MARKER in doc.data for s in collect(doc)]
-    if not suppressions:
-        return diagnostics, []
-    by_line: dict[tuple[str, int], list[Suppression]] = {}
-    for s in suppressions:
-        if s.target is not None:
-            by_line.setdefault((s.file, s.target), []).append(s)
-    kept = []
-    for d in diagnostics:
-        hit, selector = _covering(by_line.get((d.file, d.line), ()), d, every=True)
-        if hit is None:
-            hit, selector = _covering(by_line.get((d.file, 0), ()), d)
-        if hit is None:
-            kept.append(d)
-        else:
-            hit.used.add(selector)
+    keep, suppressions = sieve(documents)
+    kept = [d for d in diagnostics if keep(d)]
     typos = unknown_codes(suppressions)
     if typos:
         kept = sorted(kept + typos, key=sort_key)
     return kept, suppressions
+
+
+def sieve(documents: Iterable[Document]
+          ) -> tuple[Callable[[Diagnostic], bool], list[Suppression]]:
+    """``apply`` one finding at a time, for findings that are never gathered in one list:
+    a test that says whether a finding stays (False: a suppression silenced it, which
+    records that it was used), and the suppressions of ``documents``. The KC603 findings
+    for selectors that name nothing (``unknown_codes``) are the caller's to add."""
+    suppressions = [s for doc in documents if MARKER in doc.data for s in collect(doc)]
+    if not suppressions:
+        return keep_all, []
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for s in suppressions:
+        if s.target is not None:
+            by_line.setdefault((s.file, s.target), []).append(s)
+    nothing: tuple[Suppression, ...] = ()
+
+    def keep(d: Diagnostic) -> bool:
+        hit, selector = _covering(by_line.get((d.file, d.line), nothing), d, every=True)
+        if hit is None:
+            hit, selector = _covering(by_line.get((d.file, 0), nothing), d)
+        if hit is None:
+            return True
+        hit.used.add(selector)
+        return False
+
+    return keep, suppressions
+
+
+def keep_all(d: Diagnostic) -> bool:
+    return True
 
 
 def _covering(candidates: Iterable[Suppression], d: Diagnostic, every: bool = False

@@ -5,8 +5,9 @@ This is the library behind ``kcconf validate``: it returns data, prints nothing.
 
 from __future__ import annotations
 
+import heapq
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from . import (
     effective,
@@ -67,20 +68,39 @@ def flavour_of(component: schema.Component) -> Flavour:
     return Flavour.PYTHON if component.python else Flavour.CXX
 
 
+FINDINGS_PER_CODE = 1000
+"""Findings of one code kept per file, as compilers limit their errors (gcc
+-fmax-errors, clang -ferror-limit): a file of millions of bad lines would otherwise
+keep an object per line. The rest are counted, not kept: one closing finding says how
+many more there were and carries that number (``Diagnostic.more``), so counts and
+verdicts stay exact. 0 keeps every finding."""
+
+Wanted = Callable[[Diagnostic], bool]
+"""Whether a finding is reported at all (lint's settings and --select/--ignore): asked
+before the limit, so that findings nobody sees do not use it up."""
+
+
 def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str,
                  environ: Mapping[str, str] | None = None, check_host: bool = False,
-                 template: templates.Masked | None = None) -> Result:
+                 template: templates.Masked | None = None,
+                 max_findings: int = FINDINGS_PER_CODE, wanted: Wanted | None = None
+                 ) -> Result:
+    """Check what was loaded. Findings go one by one through the package-file rule, the
+    suppressions and ``wanted``, then into a ``Findings`` that keeps ``max_findings`` of
+    each code per file."""
     env = dict(os.environ) if environ is None else environ
     state = effective.build(loaded, component, series, env)
     ctx = Context(loaded, component, series, state, component.at(series), env, check_host,
                   template if template is not None and template.dialect else None)
-    found: list[Diagnostic] = list(state.diagnostics)
-    for check in all_checks():
-        found.extend(check(ctx))
-    found.extend(release_fit(ctx))
-    found = _outside_package_files(found, loaded)
-    sort_in_place(found)
-    kept, suppressions = suppress.apply(found, loaded.documents)
+    keep, suppressions = suppress.sieve(loaded.documents)
+    passes = _chain(_outside_package_files(loaded), keep, wanted)
+    gather = Findings(max_findings)
+    for source in (state.diagnostics, *(check(ctx) for check in all_checks()),
+                   release_fit(ctx)):
+        gather.add_all(source if passes is None else filter(passes, source))
+    typos = suppress.unknown_codes(suppressions)
+    gather.add_all(typos if wanted is None else filter(wanted, typos))
+    kept = gather.result()
     result = Result(loaded.root.path, component, series, loaded, state, kept, suppressions)
     if kept:
         redactor = result.redactor
@@ -89,21 +109,129 @@ def check_loaded(loaded: loader.Loaded, component: schema.Component, series: str
     return result
 
 
-def _outside_package_files(found: list[Diagnostic], loaded: loader.Loaded) -> list[Diagnostic]:
+def _outside_package_files(loaded: loader.Loaded) -> Wanted:
     """Warnings and notes about lines of the files Kopano's packages install are not the
     administrator's to act on (a deprecated option Kopano itself sets; a package value
     that ldap.cfg overrides, as intended): only errors there are reported."""
     package = {doc.path for doc in loaded.documents[1:]  # not the file being checked
                if doc.bundled or packagefiles.known(doc.path)}
     if not package:
+        return _anywhere
+    return lambda d: d.file not in package or d.severity == "error"
+
+
+def _anywhere(d: Diagnostic) -> bool:
+    return True
+
+
+def _chain(*tests: Wanted | None) -> Wanted | None:
+    """One test asking ``tests`` in order (the first False wins), None when every one
+    lets everything through: a big file's findings are asked one by one."""
+    needed = [t for t in tests if t is not None and t is not _anywhere and
+              t is not suppress.keep_all]
+    if not needed:
+        return None
+    if len(needed) == 1:
+        return needed[0]
+    return lambda d: all(t(d) for t in needed)
+
+
+Group = tuple[str, str, str, "str | None"]
+"""(file, code, severity, rule): what the limit counts findings by."""
+
+
+class Findings:
+    """Gathers findings, keeping at most ``limit`` of each group (file, code, severity,
+    rule): the first ones by position, whatever order the checks found them in; the
+    others are counted, and ``result`` closes each such group with one finding that says
+    how many more there were."""
+
+    __slots__ = ("_dropped", "_elided", "_full", "_groups", "_kept", "limit")
+
+    def __init__(self, limit: int = FINDINGS_PER_CODE) -> None:
+        self.limit = limit
+        self._kept: list[Diagnostic] = []
+        """In the order found, so that equal positions keep the checks' order."""
+        self._groups: dict[Group, list[Diagnostic]] = {}
+        """The findings of each group while it is under the limit."""
+        self._full: dict[Group, list[tuple[int, int, int, Diagnostic]]] = {}
+        """A group at the limit: a heap of its kept findings, the last by position on top."""
+        self._elided: dict[Group, list[int]] = {}
+        """Per full group: [count, line, col] of the findings not kept (the first place)."""
+        self._dropped: set[int] = set()
+        """ids of findings kept first, then pushed out by one earlier in the file."""
+
+    def add_all(self, found: Iterable[Diagnostic]) -> None:
+        if not self.limit:
+            self._kept.extend(found)
+            return
+        groups, elided_of, limit, kept = self._groups, self._elided, self.limit, self._kept
+        for d in found:
+            key = (d.file, d.code, d.severity, d.rule)
+            elided = elided_of.get(key)
+            if elided is None:
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = []
+                group.append(d)
+                kept.append(d)
+                if len(group) == limit:
+                    self._close(key)
+                continue
+            line, col = d.line, d.col
+            top = self._full[key][0]
+            if line > -top[0] or (line == -top[0] and col >= -top[1]):
+                # Not before the last one kept (the usual case: checks report mostly in
+                # line order): counted only.
+                if not elided[0] or line < elided[1] or (line == elided[1] and col < elided[2]):
+                    elided[1], elided[2] = line, col
+                elided[0] += 1
+            else:
+                self._earlier(key, d)
+
+    def _close(self, key: Group) -> None:
+        """A group reached the limit: from now on its findings are counted."""
+        group = self._groups.pop(key)
+        # Ties by position go to the one found first: -(its place in the group).
+        heap = [(-g.line, -g.col, -i, g) for i, g in enumerate(group)]
+        heapq.heapify(heap)
+        self._full[key] = heap
+        self._elided[key] = [0, 0, 0]
+
+    def _earlier(self, key: Group, d: Diagnostic) -> None:
+        """A finding before the last one kept of its full group takes that one's place."""
+        heap, elided = self._full[key], self._elided[key]
+        top = heapq.heapreplace(heap, (-d.line, -d.col, -len(self._kept), d))
+        self._kept.append(d)
+        out = top[3]
+        self._dropped.add(id(out))
+        if not elided[0] or (out.line, out.col) < (elided[1], elided[2]):
+            elided[1], elided[2] = out.line, out.col
+        elided[0] += 1
+
+    def result(self) -> list[Diagnostic]:
+        """Every finding kept, the closing ones included, in report order."""
+        found = self._kept
+        if self._dropped:
+            dropped = self._dropped
+            found = [d for d in found if id(d) not in dropped]
+        for (file, code, severity, rule), (count, line, col) in self._elided.items():
+            if count:
+                found.append(make(code, file, line, col,
+                                  f"... and {count:,} more {code} findings in this file",
+                                  f"kcconf keeps the first {self.limit:,} findings of each"
+                                  " code in a file; the summary counts them all"
+                                  " (kcconf validate --max-findings 0 shows every one).",
+                                  severity=severity, rule=rule, more=count))
+        sort_in_place(found)
         return found
-    return [d for d in found if d.file not in package or d.severity == "error"]
 
 
 def run(path: str, component: str | None = None, release: str | None = None, *,
         data: bytes | None = None, environ: Mapping[str, str] | None = None,
         check_host: bool = False, include_root: str | None = None,
-        elsewhere: bool = False, repository: str | None = None) -> Result:
+        elsewhere: bool = False, repository: str | None = None,
+        max_findings: int = FINDINGS_PER_CODE, wanted: Wanted | None = None) -> Result:
     """Validate one file; raises loader.InputError, ComponentError or ReleaseError.
 
     ``include_root`` maps absolute !include/!propmap targets into a directory;
@@ -111,7 +239,8 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     rather than being missing on this one, unless they lie in ``repository``.
     A template (by its name or its tags) has its template-only lines masked first, so
     validate and lint judge it alike; a fragment directory is checked as the file its
-    fragments make, with positions in the fragments.
+    fragments make, with positions in the fragments. ``max_findings`` and ``wanted``:
+    see ``check_loaded``.
     """
     comp = pick_component(path, component)
     series = schema.resolve_release(release)
@@ -134,7 +263,8 @@ def run(path: str, component: str | None = None, release: str | None = None, *,
     with loader.no_cycle_collection():
         loaded = loader.load(path, flavour_of(comp), comp.directives, data=masked.data,
                              propmap=propmap, includes=includes)
-        result = check_loaded(loaded, comp, series, environ, check_host, masked)
+        result = check_loaded(loaded, comp, series, environ, check_host, masked,
+                              max_findings, wanted)
     if joined is not None:
         joined.relocate(result.diagnostics)
     if joined is not None or masked.data != data:
@@ -171,7 +301,9 @@ def validate_text(text: str | bytes, component: str, release: str | None = None,
 def release_fit(ctx: Context) -> list[Diagnostic]:
     """When names are unknown here but all known in other releases, name those releases."""
     accepted = ctx.component.accepted(ctx.series)
-    names = {a.name for a in ctx.loaded.assignments if not a.propmap}
+    every = ctx.loaded.assignments
+    names = every.names(propmap=False) if isinstance(every, loader.Assignments) else \
+        {a.name for a in every if not a.propmap}
     if all(n in accepted for n in names):
         return []
     common = frozenset(schema.series_list())

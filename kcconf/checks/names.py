@@ -232,9 +232,10 @@ def _names_by_length(component: schema.Component, series: str) -> dict[int, tupl
 
 
 def _duplicates(ctx: Context) -> Iterator[Diagnostic]:
-    refused = {id(a) for a in ctx.effective.refused_by_group}
+    refused = {a.index for a in ctx.effective.refused_by_group}  # objects are made anew
     for setting in ctx.effective.settings.touched():
-        writes = [w for w in setting.assignments if id(w) not in refused]
+        writes = [w for w in setting.assignments if w.index not in refused] if refused \
+            else setting.assignments
         if len(writes) < 2:
             continue
         laters = _rendered_later(ctx, writes)

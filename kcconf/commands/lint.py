@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         wanted = selected_codes(args.select, args.extend_select, args.ignore)
     except SelectionError as err:
         raise UsageError(str(err)) from None
+    settings.selection = wanted
+    settings.max_findings = args.max_findings
     fix = fix_mode(args)
     if fix is not None and wanted is not None:
         fix = fix.only(wanted.codes())  # fixes of codes not reported are not applied either
@@ -79,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if wanted is not None:
             result.diagnostics = [d for d in result.diagnostics if d in wanted]
         totals.add(result)
-        per_code.update(d.code for d in result.diagnostics)
+        for d in result.diagnostics:
+            per_code[d.code] += d.weight
         if result.error is not None:
             if args.format == "github":
                 from ..formats.github import error_line

@@ -9,6 +9,7 @@ import sys
 
 from .. import report
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, UsageError, check_include_root, use_colour
+from ..diagnostics import weighed
 from ..fragments import is_fragment_dir
 from ..loader import InputError
 from ..schema import ReleaseError, resolve_release
@@ -38,6 +39,21 @@ def _load(found: str) -> ProjectSettings:
         return load_settings(os.path.relpath(found))
     except SettingsError as err:
         raise UsageError(str(err)) from None
+
+
+def _limit(args: argparse.Namespace, fix: object) -> int:
+    """Findings kept per code and file: all of them when fixing, so that every fixable
+    finding is fixed and every one left is shown."""
+    return 0 if fix is not None else args.max_findings
+
+
+def _wanted(settings: ProjectSettings | None):
+    """The settings' disable table, asked before the findings limit (see lint.check)."""
+    if settings is None or not settings.disable:
+        return None
+    from ..lint.check import reported
+
+    return reported(settings)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
             release = args.release or (settings.release if settings else None)
             result = validate_one(name, args.component, release, data=data,
                                   check_host=args.check_host,
-                                  include_root=args.include_root)
+                                  include_root=args.include_root,
+                                  max_findings=_limit(args, fix),
+                                  wanted=_wanted(settings))
             if fix is not None and any(d.fixes for d in result.diagnostics):
                 result, count = _fix(args, name, data, result, fix, release)
                 fixed += count
@@ -97,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         line = report.summary(counts, checked)
         if fix is not None:
             verb = "would fix" if fix.diff else "fixed"
-            line += f"; {verb} {fixed}, {len(all_diagnostics)} remain"
+            line += f"; {verb} {fixed}, {weighed(all_diagnostics)} remain"
         sys.stdout.write(line + "\n")
     if trouble:
         return EXIT_TROUBLE
@@ -120,7 +138,8 @@ def _fix(args: argparse.Namespace, path: str, data: bytes | None, result, fix,
 
     def check(new: bytes):
         again = validate_one(path, args.component, release, data=new,
-                             check_host=args.check_host, include_root=args.include_root)
+                             check_host=args.check_host, include_root=args.include_root,
+                             max_findings=0)
         return again.diagnostics, again.effective
 
     try:
@@ -145,13 +164,14 @@ def _fix_locked(args, path, data, result, fix, release, check):
                 data = current
                 result = validate_one(path, args.component, release, data=data,
                                       check_host=args.check_host,
-                                      include_root=args.include_root)
+                                      include_root=args.include_root, max_findings=0)
         outcome = fix_loop(path, data, check, fix.unsafe, (result.diagnostics,
                                                              result.effective))
         if outcome.data == data:
             return result, 0
         final = validate_one(path, args.component, release, data=outcome.data,
-                             check_host=args.check_host, include_root=args.include_root)
+                             check_host=args.check_host, include_root=args.include_root,
+                             max_findings=0)
         if fix.diff:
             masks = redactor_for(path, result.component, data, outcome.data)
             sys.stdout.write(unified_diff(path, data, outcome.data, masks))

@@ -43,7 +43,7 @@ class Totals:
         else:
             self.unplaced += 1
         for d in result.diagnostics:
-            self.counts[d.severity] = self.counts.get(d.severity, 0) + 1
+            self.counts[d.severity] = self.counts.get(d.severity, 0) + d.weight
 
 
 def clean(text: str) -> str:

@@ -3,8 +3,10 @@
 One failing test case per error or warning (named ``CODE FILE:LINE``, class name the
 file), one passing case per file without any (Jenkins rejects an empty report), a
 skipped case per file that could not be placed, an errored case per unreadable file.
-Notes ride along in the file's ``system-out``. The suite's counts head the document, so
-cases are spooled to a temporary file (on disk past 1 MiB) rather than kept in memory.
+The closing finding of a file over the findings limit is one case that the counts take
+for every finding it stands for, so the totals stay exact. Notes ride along in the
+file's ``system-out``. The suite's counts head the document, so cases are spooled to
+a temporary file (on disk past 1 MiB) rather than kept in memory.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ class JUnit:
     def begin(self, out: TextIO) -> None:
         pass
 
-    def _case(self, classname: str, name: str, body: str = "") -> None:
-        self.tests += 1
+    def _case(self, classname: str, name: str, body: str = "", weight: int = 1) -> None:
+        """``weight``: the findings the case stands for (a closing finding's ``more``)."""
+        self.tests += weight
         head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
         self.spool.write(f"{head}>\n{body}    </testcase>\n" if body else f"{head}/>\n")
 
@@ -60,11 +63,11 @@ class JUnit:
         failing = [d for d in result.diagnostics if d.severity != "info"]
         notes = [d for d in result.diagnostics if d.severity == "info"]
         for d in failing:
-            self.failures += 1
+            self.failures += d.weight
             detail = report.text_line(d) + (f"\n    hint: {d.hint}" if d.hint else "")
             self._case(d.file, f"{d.code} {d.file}:{d.line}",
                        f"      <failure message={_attr(d.message)} type={_attr(d.severity)}>"
-                       f"{markup(_xml_text(detail))}</failure>\n")
+                       f"{markup(_xml_text(detail))}</failure>\n", d.weight)
         if not failing:
             out_text = "".join(report.text_line(d) + "\n" for d in notes)
             self._case(path, path, f"      <system-out>{markup(_xml_text(out_text))}"

@@ -137,6 +137,8 @@ class Sarif:
             fixes = [_fix(where, f) for f in d.fixes if f.applicability != "display-only"]
             if fixes:
                 item["fixes"] = fixes
+            if d.more:
+                item["occurrenceCount"] = d.more  # the closing finding of a file over the limit
             out.write(("\n" if self.first else ",\n") + dumps(item))
             self.first = False
 

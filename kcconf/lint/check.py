@@ -16,6 +16,7 @@ from ..records import record
 from ..selection import first_match, lookup
 from ..suppress import hints
 from ..suppress import unused as unused_suppressions
+from ..validate import FINDINGS_PER_CODE, Wanted
 from ..validate import run as validate_run
 from .result import FileResult
 from .settings import ProjectSettings
@@ -138,14 +139,18 @@ def check_bytes(path: str, data: bytes | None, component: str, series: str,
 
 
 def _check(path: str, data: bytes | None, component: str, series: str,
-           settings: ProjectSettings, unused: bool = False) -> tuple[FileResult, Any]:
+           settings: ProjectSettings, unused: bool = False, fixing: bool = False
+           ) -> tuple[FileResult, Any]:
     """``check_bytes``, with the validation result (None when fixes cannot address the
     bytes: a template, whose lines were masked before checking, or a joined fragment
-    directory)."""
+    directory). ``fixing``: keep every finding, so that every fixable one is fixed."""
+    limit = FINDINGS_PER_CODE if settings.max_findings is None else settings.max_findings
     try:
         result = validate_run(path, component, series, data=data, environ={},
                               include_root=settings.include_root, elsewhere=True,
-                              repository=repository_of(path, settings))
+                              repository=repository_of(path, settings),
+                              max_findings=0 if fixing else limit,
+                              wanted=reported(settings, HOST_DEPENDENT))
     except InputError as err:
         return FileResult(path, component, series, [], str(err)), None
     diagnostics = [d for d in result.diagnostics if d.code not in HOST_DEPENDENT]
@@ -164,7 +169,7 @@ def fix_file(path: str, data: bytes, component: str, series: str, settings: Proj
              unused: bool, mode: FixMode) -> FileResult:
     """Check a file and apply its fixes (``lint --fix``): written atomically under the
     file's lock, or only shown as a diff."""
-    first, result = _check(path, data, component, series, settings, unused)
+    first, result = _check(path, data, component, series, settings, unused, fixing=True)
     if result is None or first.error is not None or \
             not any(d.fixes and d.file == path for d in first.diagnostics):
         return first
@@ -175,7 +180,8 @@ def fix_file(path: str, data: bytes, component: str, series: str, settings: Proj
             current = data if mode.diff else read_bytes(path)
             if current != data:  # changed since it was read: check what is there now
                 data = current
-                first, result = _check(path, data, component, series, settings, unused)
+                first, result = _check(path, data, component, series, settings, unused,
+                                       fixing=True)
                 if result is None or first.error is not None:
                     return first
             outcome = _fix_bytes(path, data, component, series, settings, unused, mode,
@@ -202,7 +208,7 @@ def _fix_bytes(path: str, data: bytes, component: str, series: str,
     from ..fixing import fix_loop
 
     def check(new: bytes) -> tuple[list[Diagnostic], Any]:
-        found, result = _check(path, new, component, series, settings, unused)
+        found, result = _check(path, new, component, series, settings, unused, fixing=True)
         if found.error is not None or result is None:
             raise ValueError(found.error or "not checked")
         return found.diagnostics, result.effective
@@ -230,6 +236,25 @@ def _checkout_of(folder: str) -> str:
         if parent == probe:
             return folder
         probe = parent
+
+
+def reported(settings: ProjectSettings, hidden: frozenset[str] = frozenset()
+             ) -> Wanted | None:
+    """Whether lint reports a finding at all (the settings' disable, --select and
+    --ignore, ``hidden`` codes), for the check to ask before its findings limit; None
+    when every finding is reported. ``finish`` still applies the settings afterwards."""
+    disable, selection = settings.disable, settings.selection
+    if not disable and selection is None and not hidden:
+        return None
+
+    def wanted(d: Diagnostic) -> bool:
+        if d.code in hidden:
+            return False
+        if disable and (d.code in disable or first_match(disable, d) is not None):
+            return False
+        return selection is None or d in selection
+
+    return wanted
 
 
 def finish(diagnostics: list[Diagnostic], settings: ProjectSettings) -> list[Diagnostic]:

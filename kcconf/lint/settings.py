@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ..selection import Selection
+
 SETTINGS_KEYS = frozenset({"release", "ignore", "disable", "severity", "files", "include-root"})
 FILE_KEYS = frozenset({"path", "component", "release"})
 
@@ -75,6 +77,11 @@ class ProjectSettings:
     include_root: str | None = None
     """Absolute !include/!propmap targets are read below this directory (a sysroot);
     None: they live on the server, and a missing one is a note (KC120)."""
+    selection: Selection | None = None
+    """--select/--extend-select/--ignore (None: every code), asked while checking so that
+    findings not reported do not use up the findings limit."""
+    max_findings: int | None = None
+    """--max-findings: findings kept per code and file (None: validate's default)."""
 
     def relative(self, path: str) -> str:
         """The path the patterns see: relative to the root, with forward slashes."""

@@ -1,0 +1,52 @@
+"""The compact per-line storage (dialect.Entries, loader.Assignments, loader.Picked)
+reads as the lists it replaces, and keeps no object per repeated line."""
+
+from __future__ import annotations
+
+from kcconf import dialect, effective, loader, schema
+from kcconf.dialect import Flavour
+
+
+def _load(tmp_path, text: bytes) -> loader.Loaded:
+    path = tmp_path / "server.cfg"
+    path.write_bytes(text)
+    return loader.load(str(path), Flavour.CXX)
+
+
+def test_repeated_lines_share_their_fields_and_read_as_entries(tmp_path):
+    data = b"a=\n" * 500 + b"# kcconf: disable=KC201\nb = 1\n" + b"a=\n" * 500 + b"c="
+    doc = loader.load(str(tmp_path / "x.cfg"), Flavour.CXX, data=data).root
+    assert isinstance(doc.entries, dialect.Entries)
+    fields = {id(item) for item in doc.entries._items if type(item) is tuple}
+    assert len(fields) == 3  # 'a=' (shared by 1,000 lines), 'b = 1', the last 'c='
+    general = dialect.parse(data, comments=False, marked_comments=True)
+    assert list(doc.entries) == [e for e in dialect.parse(data).entries
+                                 if e.kind is not dialect.Kind.BLANK]
+    assert doc.entries == general.entries
+    assert doc.entries[-1].value_col == 3  # no newline after the last blank value
+    assert doc.entries[500].kind is dialect.Kind.COMMENT  # the suppression comment
+
+
+def test_assignments_are_made_on_demand_with_their_place(tmp_path):
+    (tmp_path / "inc.cfg").write_bytes(b"log_level = 2\n")
+    loaded = _load(tmp_path, b"a=\n!include inc.cfg\nlog_level = 3\na=\n")
+    every = loaded.assignments
+    assert isinstance(every, loader.Assignments) and len(every) == 4
+    assert [(a.name, a.value, a.index, a.file.endswith("inc.cfg")) for a in every] == [
+        ("a", "", 0, False), ("log_level", "2", 1, True), ("log_level", "3", 2, False),
+        ("a", "", 3, False)]
+    assert every[-1] == every[3] and every[1:3] == list(every)[1:3]
+    assert every.names() == {"a", "log_level"}
+    component = schema.load("server")
+    state = effective.build(loaded, component, schema.resolve_release(None), {})
+    assert isinstance(state.unknown, loader.Picked)
+    assert [a.index for a in state.unknown] == [0, 3]
+    writes = state.settings["log_level"].assignments
+    assert [a.value for a in writes] == ["2", "3"]
+    assert state.settings["log_level"].value == "3"
+
+
+def test_a_file_without_assignments(tmp_path):
+    """Bug: the runs of an empty Assignments did not line up (a ValueError from zip)."""
+    loaded = _load(tmp_path, b"# nothing\n")
+    assert list(loaded.assignments) == [] and loaded.assignments.names() == set()
