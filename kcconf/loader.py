@@ -410,7 +410,25 @@ def load(path: str, flavour: Flavour, directives: tuple[str, ...] = ("include",)
                     break
     if loaded._bundled_at is not None:
         loaded.diagnostics.append(_bundled_note(loaded, includes.series or ""))
+    if sum(len(doc.entries) for doc in loaded.documents) < COMPACT_FROM:
+        _unpack(loaded)
     return loaded
+
+
+COMPACT_FROM = 20_000
+"""Entries in all the files of a load from which they stay compact (Entries,
+Assignments). Below it they are made once, as lists: a usual config has a few hundred
+lines, which every check walks, and making an Entry and an Assignment anew at each walk
+would cost more than the few kilobytes they hold."""
+
+
+def _unpack(loaded: Loaded) -> None:
+    """The compact views of a small load turned into the lists they stand for (the same
+    Entry objects in the documents and in the assignments)."""
+    for doc in loaded.documents:
+        if type(doc.entries) is dialect.Entries:
+            doc.entries = list(doc.entries)
+    loaded.assignments = list(loaded.assignments)
 
 
 def _bundled_note(loaded: Loaded, series: str) -> Diagnostic:

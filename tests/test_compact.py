@@ -3,8 +3,17 @@ reads as the lists it replaces, and keeps no object per repeated line."""
 
 from __future__ import annotations
 
+import pytest
+
 from kcconf import dialect, effective, loader, schema
 from kcconf.dialect import Flavour
+
+
+@pytest.fixture(autouse=True)
+def always_compact(monkeypatch):
+    """Small files are unpacked into lists (loader.COMPACT_FROM): these tests look at the
+    compact form itself, so every load here keeps it."""
+    monkeypatch.setattr(loader, "COMPACT_FROM", 0)
 
 
 def _load(tmp_path, text: bytes) -> loader.Loaded:
@@ -50,3 +59,29 @@ def test_a_file_without_assignments(tmp_path):
     """Bug: the runs of an empty Assignments did not line up (a ValueError from zip)."""
     loaded = _load(tmp_path, b"# nothing\n")
     assert list(loaded.assignments) == [] and loaded.assignments.names() == set()
+
+
+def test_small_loads_are_lists_and_large_ones_compact_with_the_same_verdicts(
+        tmp_path, monkeypatch):
+    """Unpacking a small load changes how it is held, never what is found."""
+    from kcconf.validate import run
+
+    text = (b"log_level = 3\nlog_levle = 2\n# kcconf: disable=KC303\n"
+            b"log_method = file # x\naudit_log_enabled = off\nlog_level = 010\n"
+            b"!include inc.cfg\nserver_name = a\n")
+    (tmp_path / "inc.cfg").write_bytes(b"server_name = b\nthreads = 0\n")
+    path = tmp_path / "server.cfg"
+    path.write_bytes(text)
+
+    def found():
+        result = run(str(path), environ={})
+        return result, [(d.file, d.line, d.col, d.code, d.message, d.fixes)
+                        for d in result.diagnostics]
+
+    compact, compact_found = found()
+    assert isinstance(compact.loaded.assignments, loader.Assignments)
+    monkeypatch.undo()  # the default: a file this small is unpacked
+    small, small_found = found()
+    assert type(small.loaded.assignments) is list
+    assert all(type(doc.entries) is list for doc in small.loaded.documents)
+    assert small_found == compact_found and len(small_found) >= 5
