@@ -171,6 +171,40 @@ class Entries(Sequence[Entry]):
                 add(index)
         return found, len(items)
 
+    def stored(self) -> Iterator[tuple[int, OptionFields | Entry]]:
+        """(line, item) as kept: a plain option line's fields tuple (text, name, value,
+        name column, value column), or the Entry of any other line."""
+        return zip(self._lines, self._items, strict=True)
+
+    def unusual(self) -> Iterator[Entry]:
+        """The entries that are not plain option lines, and the plain ones whose name
+        starts with '#': what the file-format check looks at, without making an Entry
+        for every ordinary line."""
+        option = Kind.OPTION
+        for number, item in zip(self._lines, self._items, strict=True):
+            if type(item) is not tuple:
+                yield item  # type: ignore[misc]
+            elif item[1].startswith("#"):
+                yield Entry(option, number, *item)
+
+    def located(self, indices: Iterable[int]) -> Iterator[tuple[str, int, int, int]]:
+        """(name, line, name column, chunk) of the option entries at ``indices``,
+        without making them."""
+        lines, items = self._lines, self._items
+        for index in indices:
+            item = items[index]
+            if type(item) is tuple:
+                yield item[1], lines[index], item[3], 0  # type: ignore[misc]
+            else:
+                yield item.name, item.line, item.name_col, item.chunk  # type: ignore[union-attr,misc]
+
+    def place_at(self, index: int) -> tuple[int, int, int]:
+        """(line, name column, chunk) of an option entry without making it."""
+        item = self._items[index]
+        if type(item) is tuple:
+            return self._lines[index], item[3], 0  # type: ignore[return-value]
+        return item.line, item.name_col, item.chunk  # type: ignore[union-attr]
+
     def kind_at(self, index: int) -> Kind:
         """The kind of an entry without making it."""
         item = self._items[index]
@@ -232,6 +266,11 @@ def options_from(entries: Sequence[Entry], start: int) -> tuple[Sequence[int], i
         if kind is Kind.OPTION:
             found.append(index)
     return found, len(entries)
+
+
+def unusual(entries: Sequence[Entry]) -> Iterable[Entry]:
+    """``Entries.unusual`` for any sequence of entries (a list: all of them)."""
+    return entries.unusual() if type(entries) is Entries else entries
 
 
 def pick(entries: Sequence[Entry], indices: Iterable[int]) -> Iterator[Entry]:

@@ -102,6 +102,26 @@ class Assignment:
             self.value = self.entry.value  # type: ignore[assignment]
 
 
+Located = tuple[int, str, bool, str, int, int, int]
+"""(index, name, in a !propmap file, file, line, name column, chunk) of an assignment."""
+
+
+def located(every: Sequence[Assignment]) -> Iterator[Located]:
+    """``Assignments.located`` for any sequence of assignments (``every[index]`` is
+    the assignment itself)."""
+    if type(every) is Assignments:
+        return every.located()
+    return ((i, a.name, a.propmap, a.file, a.entry.line, a.entry.name_col, a.entry.chunk)
+            for i, a in enumerate(every))
+
+
+def named(every: Sequence[Assignment]) -> Iterator[tuple[int, str, bool]]:
+    """``Assignments.named`` for any sequence of assignments."""
+    if type(every) is Assignments:
+        return every.named()
+    return ((i, a.name, a.propmap) for i, a in enumerate(every))
+
+
 class Assignments(Sequence[Assignment]):
     """Every assignment of a load, in order, kept as entry indices (5 bytes an
     assignment) rather than objects that live to the end of the run. Each Assignment
@@ -162,6 +182,19 @@ class Assignments(Sequence[Assignment]):
             for number, index, flag in zip(range(start, end), self._entry[start:end],
                                            self._propmap[start:end], strict=True):
                 yield number, name_at(index), flag == 1
+
+    def located(self) -> Iterator[Located]:
+        """(index, name, in a !propmap file, file, line, name column, chunk) of each
+        assignment, without making it: what a check needs to report on a line it has
+        nothing else to ask about."""
+        for doc, start, end in self._spans():
+            entries, path, indices = doc.entries, doc.path, self._entry[start:end]
+            places = entries.located(indices) if type(entries) is dialect.Entries else (
+                (e.name, e.line, e.name_col, e.chunk) for e in map(entries.__getitem__,
+                                                                   indices))
+            for number, (name, line, col, chunk), flag in zip(
+                    range(start, end), places, self._propmap[start:end], strict=True):
+                yield number, name, flag == 1, path, line, col, chunk
 
     def names(self, propmap: bool | None = None) -> set[str]:
         """The names assigned (only in !propmap files, or only outside them, when

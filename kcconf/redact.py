@@ -127,23 +127,39 @@ class Redactor:
             self.add(value)
 
     def learn_documents(self, documents: Iterable[dialect.Document]) -> Redactor:
-        """The secret values of parsed files, and the continuations of secrets' lines."""
+        """The secret values of parsed files, and the continuations of secrets' lines.
+        Compact entries (a large file) are read from their stored fields, without making
+        an Entry for each plain option line."""
         for doc in documents:
             secret_lines: set[int] = set()
-            for entry in doc.entries:
-                if entry.chunk == 0:
-                    if entry.kind is dialect.Kind.OPTION and entry.value and \
-                            self.is_secret(entry.name):
-                        self.add(entry.value)
-                        secret_lines.add(entry.line)
-                elif entry.line in secret_lines:
-                    # The rest of a secret's physical line, read as a line of its own.
-                    self.add(entry.text)
-                    self.add(entry.name)
-                    self.add(entry.value)
-                    self.add(entry.directive)
-                    self.add(entry.argument)
+            entries = doc.entries
+            stored = entries.stored() if type(entries) is dialect.Entries else \
+                ((entry.line, entry) for entry in entries)
+            asked: dict[str, bool] = {}
+            for number, item in stored:
+                if type(item) is not tuple:
+                    self._learn_entry(item, secret_lines)  # type: ignore[arg-type]
+                    continue
+                name, value = item[1], item[2]
+                secret = asked.get(name)
+                if secret is None:
+                    secret = asked[name] = self.is_secret(name)
+                if secret and value:
+                    self.add(value)
+                    secret_lines.add(number)
         return self
+
+    def _learn_entry(self, entry: dialect.Entry, secret_lines: set[int]) -> None:
+        if entry.chunk == 0:
+            if entry.kind is dialect.Kind.OPTION and entry.value and \
+                    self.is_secret(entry.name):
+                self.add(entry.value)
+                secret_lines.add(entry.line)
+        elif entry.line in secret_lines:
+            # The rest of a secret's physical line, read as a line of its own.
+            for piece in (entry.text, entry.name, entry.value, entry.directive,
+                          entry.argument):
+                self.add(piece)
 
     def learn_data(self, path: str, datas: Iterable[bytes], flavour: dialect.Flavour
                    ) -> Redactor:

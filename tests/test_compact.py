@@ -85,3 +85,25 @@ def test_small_loads_are_lists_and_large_ones_compact_with_the_same_verdicts(
     assert type(small.loaded.assignments) is list
     assert all(type(doc.entries) is list for doc in small.loaded.documents)
     assert small_found == compact_found and len(small_found) >= 5
+
+
+def test_an_unknown_name_set_on_many_lines_is_reported_on_each_with_its_own_place(
+        tmp_path, monkeypatch):
+    """names.check repeats the first finding of an unknown name for its later lines
+    (a large file may set one millions of times); a finding with a fix is made for each
+    line, since the fix edits that line."""
+    from kcconf.validate import run
+
+    path = tmp_path / "server.cfg"
+    path.write_bytes(b"server_name = x\n" + b"a=\n" * 3 + b"log_levle = 1\nlog_levle = 2\n")
+    for compact in (True, False):
+        if compact:
+            monkeypatch.setattr(loader, "COMPACT_FROM", 0)
+        else:
+            monkeypatch.undo()
+        found = [d for d in run(str(path), environ={}).diagnostics if d.code == "KC201"]
+        assert [(d.line, d.col, d.option) for d in found] == [
+            (2, 1, "a"), (3, 1, "a"), (4, 1, "a"), (5, 1, "log_levle"), (6, 1, "log_levle")]
+        assert len({d.message for d in found[:3]}) == 1 and not found[0].fixes
+        lines = [f.edits[0].start for d in found[3:] for f in d.fixes]
+        assert len(lines) == 2 and lines[0] != lines[1]

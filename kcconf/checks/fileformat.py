@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, make
-from ..dialect import CXX_LINE_BUFFER, Document, Flavour, Kind
+from ..dialect import CXX_LINE_BUFFER, Document, Flavour, Kind, unusual
 from ..fixes import Edit, Fix
 from . import Context
 from .values import is_template
@@ -32,7 +32,7 @@ def _document(ctx: Context, doc: Document) -> Iterator[Diagnostic]:
                        "Save the file as UTF-8.")
     if doc.bom:
         yield _bom(doc)
-    for entry in doc.entries:
+    for entry in unusual(doc.entries):  # plain option lines have nothing to report here
         if entry.note == "nul" and not python:
             yield make("KC103", doc.path, entry.line, 1,
                        "a NUL byte ends this line for the reader: the rest of the line is lost",

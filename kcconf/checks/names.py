@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import fixes, schema
 from ..diagnostics import Diagnostic, make
 from ..fixes import Fix
-from ..loader import Assignment
+from ..loader import Assignment, located
 from ..spelling import SUGGEST_CUTOFF, closest  # noqa: F401 - SUGGEST_CUTOFF for callers
 from . import Context
 
@@ -21,11 +21,42 @@ STATUS_CODES = {
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     plain = _plain_names(ctx.component, ctx.series)
-    for assignment in ctx.loaded.assignments:
-        if assignment.name not in plain:
-            yield from _name(ctx, assignment)
+    every = ctx.loaded.assignments
+    if type(every) is list:  # a usual file, unpacked: its assignments are made already
+        for assignment in every:
+            if assignment.name not in plain:
+                yield from _name(ctx, assignment)
+    else:
+        yield from _compact(ctx, every, plain)
     yield from _duplicates(ctx)
     yield from _property_map_groups(ctx)
+
+
+def _compact(ctx: Context, every, plain: frozenset[str]) -> Iterator[Diagnostic]:
+    """The names of a large load, read without making an Assignment for each line."""
+    options, python = ctx.options, ctx.python
+    added = ctx.effective.propmap_added
+    unknown_as: dict[str, Diagnostic] = {}
+    """The finding about the first line of each unknown name, to repeat for the others:
+    a file may set the same unknown name millions of times."""
+    for index, name, propmap, file, line, col, chunk in located(every):
+        if name in plain:
+            continue
+        option = options.get(name)
+        if option is None or not option.present:
+            if propmap or name in added or (name.startswith("#") and not python):
+                continue  # a property map's own name; a '#' name is KC105
+            first = unknown_as.get(name)
+            if first is not None and not first.fixes and chunk == 0 and line != 1:
+                yield Diagnostic(first.code, first.severity, file, line, col,
+                                 first.message, first.hint, name)
+                continue
+            found = _unknown(ctx, every[index])
+            if chunk == 0 and line != 1:  # no cause of its own in the message
+                unknown_as.setdefault(name, found)
+            yield found
+            continue
+        yield from _name(ctx, every[index])
 
 
 @functools.lru_cache(maxsize=256)

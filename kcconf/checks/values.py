@@ -15,7 +15,7 @@ from .. import fixes, schema, templates, values
 from ..diagnostics import Diagnostic, make
 from ..effective import CXX_VALUE_LIMIT, reader_semantics
 from ..fixes import Fix
-from ..loader import Assignment
+from ..loader import Assignment, named
 from ..redact import MASK
 from ..schema import Option
 from . import Context
@@ -47,14 +47,18 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     options = ctx.options
     accepted = ctx.component.accepted(ctx.series)
     python = ctx.python
-    for assignment in ctx.loaded.assignments:
-        written = assignment.name
+    every = ctx.loaded.assignments
+    # A large load is read by name first, so that unknown names make no Assignment.
+    pairs = ((a.name, a) for a in every) if type(every) is list else \
+        ((name, index) for index, name, _ in named(every))
+    for written, found in pairs:
         name = accepted.get(written)
         if name is None or (python and name != written):
             continue  # unknown (a name check's finding); the Python services have no renames
         option = options[name]
         if option.status == "ignored":
             continue
+        assignment = found if type(found) is not int else every[found]
         text = assignment.value
         key = (id(option), text)
         if key in _CLEAN:
