@@ -221,7 +221,7 @@ class Findings:
                                   f"... and {count:,} more {code} findings in this file",
                                   f"kcconf keeps the first {self.limit:,} findings of each"
                                   " code in a file; the summary counts them all"
-                                  " (kcconf validate --max-findings 0 shows every one).",
+                                  " (--max-findings 0, of validate or lint, shows every one).",
                                   severity=severity, rule=rule, more=count))
         sort_in_place(found)
         return found
