@@ -26,16 +26,11 @@ _BIDI_AND_INVISIBLE = "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u2
                       "\u2066\u2067\u2068\u2069\ufeff\ufffe\uffff"
 
 
-@functools.cache
-def _surrogate() -> re.Pattern[str]:
-    # Compiled on first use: a class of surrogates takes re about a millisecond to
-    # compile, and most runs never print a character outside ASCII.
-    return re.compile("[\ud800-\udfff]")
-
-
-@functools.cache
-def _xml_unsafe() -> re.Pattern[str]:
-    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Patterns as text, compiled by re on first use (and cached there): a class of
+# surrogates takes re about a millisecond to compile, and most runs never print a
+# character outside ASCII.
+SURROGATE = "[\ud800-\udfff]"
+XML_UNSAFE = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -65,14 +60,14 @@ def machine(text: str) -> str:
     """Text for JSON and SARIF: valid UTF-8, otherwise unchanged."""
     if text.isascii():
         return text
-    return _surrogate().sub(_escaped, text)
+    return re.sub(SURROGATE, _escaped, text)
 
 
 def xml(text: str) -> str:
     """Text XML 1.0 can carry (to be escaped for markup by the caller)."""
     if text.isprintable():
         return text
-    return _xml_unsafe().sub(_escaped, text)
+    return re.sub(XML_UNSAFE, _escaped, text)
 
 
 def machine_data(data: object) -> object:

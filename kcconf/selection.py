@@ -17,25 +17,23 @@ from collections.abc import Iterable
 
 from .diagnostics import CODES, Diagnostic
 
-
-@functools.cache
-def _code_prefix() -> re.Pattern[str]:
-    """A code or code prefix; compiled on first use, as most runs select nothing."""
-    return re.compile(r"^KC\d{0,3}$")
+CODE_PREFIX = r"^KC\d{0,3}$"
+"""A code or code prefix (text: re compiles it on first use, as most runs select
+nothing)."""
 
 
 def normal(selector: str) -> str:
     """The selector as it is compared: codes in upper case, names and rule ids in lower."""
     text = selector.strip()
     upper = text.upper()
-    return upper if _code_prefix().match(upper) else text.lower()
+    return upper if re.match(CODE_PREFIX, upper) else text.lower()
 
 
 def matches(selector: str, diagnostic: Diagnostic) -> bool:
     """Whether ``selector`` names ``diagnostic`` (its code, a prefix of it, its code's
     name or its rule's id)."""
     key = normal(selector)
-    if key.startswith("KC") and _code_prefix().match(key):
+    if key.startswith("KC") and re.match(CODE_PREFIX, key):
         return diagnostic.code.startswith(key)
     if diagnostic.rule is not None and key == diagnostic.rule.lower():
         return True
@@ -53,7 +51,7 @@ def specificity(selector: str) -> int:
     so that ``severity`` settings of ``KC4 = "warning"`` and ``log-file-needed =
     "info"`` give the rule its own severity."""
     key = normal(selector)
-    if _code_prefix().match(key):
+    if re.match(CODE_PREFIX, key):
         return len(key)
     return 10
 
@@ -73,7 +71,7 @@ def known(selector: str, rule_ids: Iterable[str] = (), prefixes: bool = True) ->
     """Whether a selector can name anything: a code (or, with ``prefixes``, a code
     prefix), a code name or a rule id."""
     key = normal(selector)
-    if _code_prefix().match(key):
+    if re.match(CODE_PREFIX, key):
         return key in CODES or (prefixes and any(code.startswith(key) for code in CODES))
     return key in {c.name for c in CODES.values()} or key in {r.lower() for r in rule_ids}
 
@@ -134,7 +132,7 @@ class Selection:
 
 def _names_code(selector: str, code: str) -> bool:
     key = normal(selector)
-    if _code_prefix().match(key):
+    if re.match(CODE_PREFIX, key):
         return code.startswith(key)
     entry = CODES[code]
     return key == entry.name or code == "KC401"  # a rule id names findings of KC401

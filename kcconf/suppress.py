@@ -11,7 +11,6 @@ reports unused ones, KC603).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -30,34 +29,12 @@ MARKER = b"kcconf:"
 """Cheap test before any parsing: most files carry no kcconf comment at all."""
 
 
-# The patterns are compiled on first use: most files have no kcconf comment at all, and
-# compiling costs start-up time.
+# Patterns as text, compiled by re on first use: most files have no kcconf comment at
+# all, and compiling costs start-up time.
 
-@functools.cache
-def _directive() -> re.Pattern[str]:
-    return re.compile(r"^\s*#\s*kcconf:\s*(.*)$")
-
-
-@functools.cache
-def _bare_disable() -> re.Pattern[str]:
-    return re.compile(r"^disable\s*$")
-
-
-@functools.cache
-def _bare_disable_file() -> re.Pattern[str]:
-    """A bare ``# kcconf: disable-file`` silences every code in the file (yamllint's
-    ``# yamllint disable-file``); it used to silence nothing, without a word."""
-    return re.compile(r"^disable-file\s*$")
-
-
-@functools.cache
-def _pair() -> re.Pattern[str]:
-    return re.compile(r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)")
-
-
-@functools.cache
-def _hint_line() -> re.Pattern[bytes]:
-    return re.compile(rb"^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$", re.MULTILINE)
+DIRECTIVE = r"^\s*#\s*kcconf:\s*(.*)$"
+PAIR = r"([a-z-]+)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)"
+HINT_LINE = rb"(?m)^[ \t]*#[ \t]*kcconf:[ \t]*(.*?)\r?$"
 
 
 @record(slots=True)
@@ -77,7 +54,7 @@ class Suppression:
 
 def pairs(text: str) -> list[tuple[str, str]]:
     """key=value pairs after ``kcconf:`` (values may be comma lists)."""
-    return [(key, re.sub(r"\s+", "", value)) for key, value in _pair().findall(text)]
+    return [(key, re.sub(r"\s+", "", value)) for key, value in re.findall(PAIR, text)]
 
 
 def hints(data: bytes) -> dict[str, str]:
@@ -88,7 +65,7 @@ def hints(data: bytes) -> dict[str, str]:
         start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", at)
         end = len(data) if end < 0 else end
-        match = _hint_line().match(data, start, end)
+        match = re.compile(HINT_LINE).match(data, start, end)
         if match:
             for key, value in pairs(match.group(1).decode("utf-8", errors="replace")):
                 if key in ("component", "release"):
@@ -113,13 +90,14 @@ def collect(doc: Document) -> list[Suppression]:
         if kind is Kind.BLANK:
             continue
         if kind is Kind.COMMENT or kind is Kind.IGNORED:
-            match = _directive().match(entry.text) if "kcconf:" in entry.text else None
+            match = re.match(DIRECTIVE, entry.text) if "kcconf:" in entry.text else None
             if match is not None:
-                if _bare_disable().match(match.group(1)):
+                bare = match.group(1).rstrip()  # a bare disable (-file): every code
+                if bare == "disable":
                     item = Suppression(doc.path, entry.line, frozenset({EVERY_CODE}), None)
                     pending.append(item)
                     result.append(item)
-                elif _bare_disable_file().match(match.group(1)):
+                elif bare == "disable-file":  # as yamllint's disable-file
                     result.append(Suppression(doc.path, entry.line, frozenset({EVERY_CODE}),
                                               0))
                 for key, value in pairs(match.group(1)):

@@ -24,12 +24,14 @@ NOT_ON_THE_VALIDATE_PATH = (
 
 def modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[str]:
     """The modules a `kcconf ARGV` run has imported when it ends, in a fresh interpreter."""
-    code = ("import sys; from kcconf.cli import main; sys.argv = ['kcconf'] + sys.argv[1:]\n"
+    code = ("import importlib, re, sys; from kcconf.cli import main\n"
+            "sys.argv = ['kcconf'] + sys.argv[1:]\n"
             "try:\n    main()\nfinally:\n    print(' '.join(sorted(sys.modules)))\n"
+            "    compiled = {key[1] for key in re._cache}\n"
             f"    for name in {LAZY_PATTERNS!r}:\n"
-            "        module, _, function = name.rpartition('.')\n"
-            "        if getattr(sys.modules[module], function).cache_info().currsize:\n"
-            "            print('compiled:' + name)")
+            "        module, _, attribute = name.rpartition('.')\n"
+            "        if getattr(importlib.import_module(module), attribute) in compiled:\n"
+            "            print('compiled:' + name)\n")
     result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
                             text=True, cwd=ROOT, env=env, check=False)
     assert result.returncode in (0, 1), result.stderr
@@ -37,10 +39,10 @@ def modules_after(argv: list[str], env: dict[str, str] | None = None) -> set[str
 
 
 LAZY_PATTERNS = (
-    # compiled on first use, which a plain config without kcconf comments never needs
-    "kcconf.escape._surrogate", "kcconf.escape._xml_unsafe", "kcconf.suppress._directive",
-    "kcconf.suppress._bare_disable", "kcconf.suppress._pair", "kcconf.suppress._hint_line",
-    "kcconf.selection._code_prefix",
+    # kept as text and compiled by re on first use, which a plain config without kcconf
+    # comments never needs
+    "kcconf.escape.SURROGATE", "kcconf.escape.XML_UNSAFE", "kcconf.suppress.DIRECTIVE",
+    "kcconf.suppress.PAIR", "kcconf.suppress.HINT_LINE", "kcconf.selection.CODE_PREFIX",
 )
 
 

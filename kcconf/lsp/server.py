@@ -145,9 +145,8 @@ def build(debounce: float = 0.15) -> KcconfServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: KcconfServer, params: types.HoverParams) -> types.Hover | None:
-        buffer = ls.buffer(params.text_document.uri)
-        found = buffer.hover(buffer.index.offset(params.position.line,
-                                                 params.position.character))
+        buffer, offset = _at(ls, params)
+        found = buffer.hover(offset)
         if found is None:
             return None
         text, (start, end) = found
@@ -160,8 +159,7 @@ def build(debounce: float = 0.15) -> KcconfServer:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=["=", " "]))
     def completion(ls: KcconfServer, params: types.CompletionParams) -> types.CompletionList:
-        buffer = ls.buffer(params.text_document.uri)
-        offset = buffer.index.offset(params.position.line, params.position.character)
+        buffer, offset = _at(ls, params)
         before_value = b"=" not in buffer.data[buffer.data.rfind(b"\n", 0, offset) + 1:offset]
         kind = types.CompletionItemKind.Property if before_value else \
             types.CompletionItemKind.Value
@@ -172,9 +170,8 @@ def build(debounce: float = 0.15) -> KcconfServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: KcconfServer, params: types.DefinitionParams) -> types.Location | None:
-        buffer = ls.buffer(params.text_document.uri)
-        target = buffer.definition(buffer.index.offset(params.position.line,
-                                                       params.position.character))
+        buffer, offset = _at(ls, params)
+        target = buffer.definition(offset)
         if target is None:
             return None
         start = types.Position(0, 0)
@@ -241,6 +238,12 @@ def build(debounce: float = 0.15) -> KcconfServer:
             edit=types.WorkspaceEdit(changes={uri: text_edits_}), label="kcconf fix"))
 
     return server
+
+
+def _at(ls: KcconfServer, params: types.TextDocumentPositionParams) -> tuple[Buffer, int]:
+    """The buffer a request is about and the byte offset of its position."""
+    buffer = ls.buffer(params.text_document.uri)
+    return buffer, buffer.index.offset(params.position.line, params.position.character)
 
 
 def _markdown_hover(ls: KcconfServer) -> bool:
